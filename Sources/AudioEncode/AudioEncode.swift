@@ -1,0 +1,1 @@
+// AudioEncode module: see the issue that builds it.

@@ -1,0 +1,1 @@
+// BlueZ module: see the issue that builds it.

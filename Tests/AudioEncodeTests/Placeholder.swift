@@ -1,0 +1,1 @@
+// Tests for AudioEncode: see its issue.

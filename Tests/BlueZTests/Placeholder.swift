@@ -1,0 +1,1 @@
+// Tests for BlueZ: see its issue.

@@ -1,0 +1,1 @@
+// Tests for OBEXPush: see its issue.
