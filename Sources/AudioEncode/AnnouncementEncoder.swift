@@ -174,7 +174,7 @@ public enum AnnouncementEncoder {
             inputSampleRate: rate, inputChannels: source.channels, inputSeconds: Double(total) / Double(rate),
             keptFrames: counts.kept, trimmedLeadingSeconds: leading, trimmedTrailingSeconds: trailing,
             durationSeconds: duration, decodedSamples48k: samples48k, outputBytes: file.bytesWritten,
-            loudnessBeforeLUFS: loudnessBefore ?? (options.normalizeLoudness ? nil : result.encoderInputLUFS),
+            loudnessBeforeLUFS: loudnessBefore,
             loudnessAfterLUFS: result.decodedLUFS, truePeakDBTP: result.decodedTruePeakDBTP,
             gainDB: options.normalizeLoudness ? gainDB : 0, bitrateKbps: options.bitrateKbps,
             averageBitrateKbps: duration > 0 ? Double(file.bytesWritten) * 8 / duration / 1000 : 0,
@@ -241,7 +241,9 @@ public enum AnnouncementEncoder {
         var stream = EncodedStream()
         stream.gainDB = gainDB ?? 0
         stream.preSkip = encoder.lookahead * toFortyEight
-        let meterIn = try LoudnessMeter(sampleRate: encoderRate, truePeak: false)
+        // With loudness off (like-for-like with opusenc) nothing is measured.
+        let measure = gainDB != nil
+        let meterIn = measure ? try LoudnessMeter(sampleRate: encoderRate, truePeak: false) : nil
         let frameSize = encoderRate * frameMilliseconds / 1000
         var frame = [Float](); frame.reserveCapacity(frameSize)
         var fed = 0
@@ -252,7 +254,7 @@ public enum AnnouncementEncoder {
             frame.removeAll(keepingCapacity: true)
         }
         func feed(_ samples: [Float]) throws {
-            try samples.withUnsafeBufferPointer { try meterIn.add($0) }
+            if let meterIn { try samples.withUnsafeBufferPointer { try meterIn.add($0) } }
             for x in samples {
                 frame.append(x)
                 if frame.count == frameSize { try encodeFrame(frameSize) }
@@ -268,7 +270,7 @@ public enum AnnouncementEncoder {
         stream.input = counts.input
         stream.kept = counts.kept
         stream.samples48k = fed * toFortyEight
-        stream.encoderInputLUFS = meterIn.integratedLUFS
+        stream.encoderInputLUFS = meterIn?.integratedLUFS
         guard fed > 0 else { return stream }
         // Feed the lookahead's worth of padding so the decoder can output every
         // sample, ending with the shortest SILK frame (10/20/40 ms) that fits:
@@ -279,6 +281,7 @@ public enum AnnouncementEncoder {
             remaining -= size
             try encodeFrame(size)
         }
+        guard measure else { return stream }
         // Listen to it: decode at 48 kHz, drop pre-skip, stop at the end.
         let decoder = try OpusDecoder()
         let meterOut = try LoudnessMeter(sampleRate: 48000, truePeak: true)

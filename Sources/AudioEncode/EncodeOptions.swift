@@ -56,10 +56,12 @@ public struct EncodeReport: Codable, Sendable, Equatable {
     public var durationSeconds: Double
     public var decodedSamples48k: Int
     public var outputBytes: Int
-    /// Integrated loudness of the input (after downmix), nil when silent/too short to measure.
+    /// Integrated loudness of the input (after downmix); nil when too short to
+    /// measure, or when both trimming and loudness are off (no analysis pass).
     public var loudnessBeforeLUFS: Double?
     /// Integrated loudness of the announcement as a phone plays it (our
-    /// packets decoded at 48 kHz, pre-skip and end trim applied).
+    /// packets decoded at 48 kHz, pre-skip and end trim applied). Nil when
+    /// loudness normalisation is off (nothing is measured then).
     public var loudnessAfterLUFS: Double?
     /// True peak of the decoded announcement, dBTP.
     public var truePeakDBTP: Double?

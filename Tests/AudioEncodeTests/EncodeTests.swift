@@ -66,8 +66,10 @@ final class EncodeTests: XCTestCase {
         XCTAssertEqual(report.keptFrames, try Signals.frames(Signals.speech))
         XCTAssertEqual(report.gainDB, 0)
         XCTAssertEqual(report.trimmedLeadingSeconds, 0)
+        XCTAssertNil(report.loudnessAfterLUFS, "nothing measured with loudness off")
         // Untouched level: the espeak voice stays near its own loudness (about −20 LUFS), not −16.
-        XCTAssertLessThan(report.loudnessAfterLUFS ?? 0, -18)
+        let measured = try Judge.loudness(report.outputPath, scratch: scratch)
+        XCTAssertLessThan(measured.lufs, -18)
     }
 
     func testInputFormats() throws {

@@ -68,7 +68,11 @@ enum EncodeCommand: Command {
         var lines = ["wrote \(r.outputPath)"]
         lines.append(String(format: "  duration   %.2f s (input %.2f s, trimmed %.2f s + %.2f s)", r.durationSeconds, r.inputSeconds, r.trimmedLeadingSeconds, r.trimmedTrailingSeconds))
         lines.append(String(format: "  size       %d bytes, %.1f kbps (target %d)", r.outputBytes, r.averageBitrateKbps, r.bitrateKbps))
-        lines.append("  loudness   \(db(r.loudnessBeforeLUFS, "LUFS")) -> \(db(r.loudnessAfterLUFS, "LUFS")), true peak \(db(r.truePeakDBTP, "dBTP"))")
+        if r.loudnessAfterLUFS != nil {
+            lines.append("  loudness   \(db(r.loudnessBeforeLUFS, "LUFS")) -> \(db(r.loudnessAfterLUFS, "LUFS")) as decoded, true peak \(db(r.truePeakDBTP, "dBTP"))")
+        } else {
+            lines.append("  loudness   left as recorded (\(db(r.loudnessBeforeLUFS, "LUFS")))")
+        }
         lines.append("  input      \(r.inputFormat), \(r.inputSampleRate) Hz, \(r.inputChannels) ch")
         return lines.joined(separator: "\n")
     }
