@@ -5,6 +5,7 @@ import COpus
 /// cap, complexity 10, unconstrained VBR. Destroyed in `deinit`.
 final class OpusEncoder {
     private let handle: OpaquePointer
+    private var scratch = [UInt8](repeating: 0, count: 4000)
     let sampleRate: Int
     /// Encoder delay at `sampleRate`; pre-skip is this at 48 kHz.
     let lookahead: Int
@@ -47,13 +48,12 @@ final class OpusEncoder {
     /// Encodes exactly `frameSize` samples (2.5…60 ms at `sampleRate`) into one packet.
     func encode(_ pcm: UnsafeBufferPointer<Float>, frameSize: Int) throws -> [UInt8] {
         precondition(pcm.count >= frameSize)
-        var packet = [UInt8](repeating: 0, count: 4000)
-        let n = packet.withUnsafeMutableBufferPointer {
+        let n = scratch.withUnsafeMutableBufferPointer {
             opus_encode_float(handle, pcm.baseAddress!, Int32(frameSize), $0.baseAddress!, Int32($0.count))
         }
         guard n > 0 else { throw AudioEncodeError.encoderFailed(Self.message(n)) }
-        packet.removeSubrange(Int(n)...)
-        return packet
+        // A right-sized copy: packets of a whole announcement are held in memory.
+        return Array(scratch[0..<Int(n)])
     }
 
     static func message(_ code: Int32) -> String { String(cString: opus_strerror(code)) }
