@@ -27,8 +27,7 @@ final class HostilePeerTests: XCTestCase {
         XCTAssertTrue(outcome.map(expect) ?? false, "unexpected outcome \(String(describing: outcome))", file: file, line: line)
         XCTAssertLessThan(elapsed, seconds, "took \(elapsed) s", file: file, line: line)
         XCTAssertEqual(local.fileDescriptor, -1, "transport closed after the outcome", file: file, line: line)
-        peer.transport.interrupt()
-        XCTAssertTrue(peer.wait(timeout: 5), file: file, line: line)
+        XCTAssertTrue(peer.finish(), file: file, line: line)
         return peer
     }
 
@@ -205,8 +204,7 @@ final class CancellationTests: XCTestCase {
         let start = Date()
         XCTAssertEqual(client.push(PushObject(name: "a.opus", bytes: [1, 2, 3])), .cancelled)
         XCTAssertLessThan(Date().timeIntervalSince(start), 2.0)
-        peer.transport.interrupt()
-        XCTAssertTrue(peer.wait())
+        XCTAssertTrue(peer.finish())
     }
 
     func testCancelWhileAWriteIsStuckOnAPeerThatStoppedReading() throws {

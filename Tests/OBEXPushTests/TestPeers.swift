@@ -36,6 +36,15 @@ final class ScriptedPeer {
     @discardableResult
     func wait(timeout: Double = 10) -> Bool { done.wait(timeout: .now() + timeout) == .success }
 
+    /// Lets the script finish what it is reading, then breaks off whatever
+    /// it still waits for; true once it has ended.
+    func finish(grace: Double = 1) -> Bool {
+        if wait(timeout: grace) { return true }
+        transport.interrupt()
+        release()
+        return wait(timeout: 5)
+    }
+
     /// Reads one whole packet (any size up to 0xFFFF).
     func readPacket(timeout: Double = 5) throws -> [UInt8] {
         let channel = PacketChannel(transport: transport)
