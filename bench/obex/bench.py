@@ -56,6 +56,31 @@ def push(client, port, src_dir, name):
     return wall, cpu, session
 
 
+def batch(label, port, server_pid, src_dir, inbox, size, count=20):
+    """Our client pushing `count` objects in one session (one process), as
+    the broadcast service does in-process: per-object cost without start-up."""
+    names = []
+    for i in range(count):
+        name = f"batch-{size}-{i}.opus"
+        shutil.copyfile(os.path.join(src_dir, f"bench-{size}.opus"), os.path.join(src_dir, name))
+        names.append(name)
+    cpu0, s0 = cpu_of_children(), cpu_of_pid(server_pid)
+    t0 = time.perf_counter()
+    p = subprocess.run([PSACASTER, "push", *names, "--tcp", f"127.0.0.1:{port}", "--json"], cwd=src_dir,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    report = json.loads(p.stdout)
+    if report["delivered"] != count:
+        raise SystemExit(f"bench: batch to {label}: {report}")
+    session = sum(o["seconds"] for o in report["objects"])
+    for name in names:
+        os.remove(os.path.join(src_dir, name))
+        if os.path.exists(os.path.join(inbox, name)):
+            os.remove(os.path.join(inbox, name))
+    return {"server": label, "size": size, "count": count, "wall": wall, "session": session,
+            "client_cpu": cpu_of_children() - cpu0, "server_cpu": cpu_of_pid(server_pid) - s0}
+
+
 def run_against(label, port, server_pid, src_dir, inbox):
     rows = []
     for size, rounds in ROUNDS.items():
@@ -109,6 +134,9 @@ def main():
         py_port = int(wait_for_line(pyout, "listening").split()[1])
         rows = run_against("psacaster serve-obex", ours_port, ours.pid, src, ours_in)
         rows += run_against("PyOBEX server", py_port, py.pid, src, py_in)
+        batches = [batch(label, port, pid, src, inbox, size)
+                   for label, port, pid, inbox in (("psacaster serve-obex", ours_port, ours.pid, ours_in), ("PyOBEX server", py_port, py.pid, py_in))
+                   for size in ROUNDS]
     finally:
         for p in procs:
             p.terminate()
@@ -121,6 +149,13 @@ def main():
         sess = f"{r['session'] * 1000:13.1f}" if r["session"] is not None else f"{'-':>13}"
         print(f"{r['server']:22} {size:>6} {r['client']:8} {r['runs']:>4} {r['wall'] * 1000:8.1f} {r['mbps']:7.1f} "
               f"{r['client_cpu'] * 1000:13.1f} {r['server_cpu'] * 1000:13.1f} {sess}")
+    print()
+    print("our client, 20 objects in one session (no process start-up per object):")
+    for b in batches:
+        size = "64KB" if b["size"] < 1 << 20 else "1MB"
+        print(f"  {b['server']:22} {size:>5}: {b['session'] / b['count'] * 1000:6.1f} ms/object in session "
+              f"({b['size'] * b['count'] / b['session'] / 1e6:5.1f} MB/s), whole process {b['wall'] * 1000:6.0f} ms, "
+              f"client CPU {b['client_cpu'] / b['count'] * 1000:5.1f} ms/object, server CPU {b['server_cpu'] / b['count'] * 1000:5.1f} ms/object")
     print()
     for server in ("psacaster serve-obex", "PyOBEX server"):
         for size in ROUNDS:
