@@ -115,7 +115,9 @@ extension CatalogManifest {
 
     private static func jsonReason(_ error: Error, data: Data) -> String {
         let ns = error as NSError
-        if let text = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return text }
+        if let text = ns.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return text.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        }
         return data.isEmpty ? "the file is empty" : "it does not parse as JSON"
     }
 

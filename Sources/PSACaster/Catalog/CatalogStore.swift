@@ -115,11 +115,23 @@ final class CatalogStore {
     /// Holds the writer lock around `body`; creates the catalog folder if needed
     /// and sweeps what dead writers left behind.
     func withLock<T>(_ body: () throws -> T) throws -> T {
-        try DurableFile.makeDirectory(root)
+        try createRoot()
         let lock = try CatalogLock(path: root.appendingPathComponent(Self.lockName).path)
         defer { withExtendedLifetime(lock) {} }
         sweepLeftovers()
         return try body()
+    }
+
+    /// The catalog folder, with any missing parents (`--catalog new/place/Audio`).
+    private func createRoot() throws {
+        if exists { return }
+        var missing: [URL] = []
+        var dir = root
+        while !FileManager.default.fileExists(atPath: dir.path), dir.path != "/" {
+            missing.insert(dir, at: 0)
+            dir = dir.deletingLastPathComponent()
+        }
+        for d in missing { try DurableFile.makeDirectory(d) }
     }
 
     /// Writes the manifest (then its backup copy). Call with the lock held.
@@ -136,7 +148,7 @@ final class CatalogStore {
     /// finished file can be renamed into place). Named after our pid so a
     /// later writer can tell a dead writer's leftovers from live work.
     func stagingFile(extension ext: String) throws -> URL {
-        try DurableFile.makeDirectory(root)
+        try createRoot()
         try DurableFile.makeDirectory(stagingURL)
         return stagingURL.appendingPathComponent("\(getpid())-\(UInt32.random(in: 0...UInt32.max)).\(ext)")
     }
