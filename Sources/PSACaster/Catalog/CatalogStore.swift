@@ -123,9 +123,13 @@ final class CatalogStore {
     }
 
     /// Now, to the whole second: what catalog.json keeps (ISO 8601), so a
-    /// value we hand back equals the one read back later.
+    /// value we hand back equals the one read back later. SOURCE_DATE_EPOCH
+    /// pins it, so scripts/make-samples.sh makes the same catalog every time.
     static func timestamp(_ date: Date = Date()) -> Date {
-        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        if let pinned = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) {
+            return Date(timeIntervalSince1970: pinned)
+        }
+        return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// The catalog folder, with any missing parents (`--catalog new/place/Audio`).
