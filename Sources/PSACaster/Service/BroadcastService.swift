@@ -24,7 +24,7 @@ final class BroadcastService {
     private let stopping = Cancellation()
     private var threads: [Thread] = []
     private var reloadRequested = false
-    private var catalogStamp: Date?
+    private var catalogStamp: CatalogStore.ChangeToken?
     private let startedAt: Date
     private var lastLiveWrite: LiveState?
     private var finished = false
@@ -317,9 +317,8 @@ final class BroadcastService {
         }
     }
 
-    static func catalogStamp(_ c: ServiceConfig) -> Date? {
-        let attrs = try? FileManager.default.attributesOfItem(atPath: CampaignContent.manifestPath(catalog: c.catalogDirectory))
-        return attrs?[.modificationDate] as? Date
+    static func catalogStamp(_ c: ServiceConfig) -> CatalogStore.ChangeToken? {
+        CampaignContent.changeToken(catalog: c.catalogDirectory)
     }
 
     /// Re-reads the config file (if any) and the catalog. A bad new config or

@@ -26,28 +26,22 @@ struct CampaignContent: Equatable {
     }
 
     static func manifestPath(catalog: String) -> String {
-        (catalog as NSString).appendingPathComponent("catalog.json")
+        (catalog as NSString).appendingPathComponent(CatalogStore.manifestName)
     }
 
-    static func readManifest(catalog: String) throws -> CatalogManifest {
-        let path = manifestPath(catalog: catalog)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(message: "catalog: no manifest at \(path). Give the catalog folder with --catalog DIR or \"catalog\" in the config")
-        }
-        var lastError: Error?
-        for strategy in [JSONDecoder.DateDecodingStrategy.iso8601, .deferredToDate, .secondsSince1970] {
-            let d = JSONDecoder()
-            d.dateDecodingStrategy = strategy
-            do { return try d.decode(CatalogManifest.self, from: data) } catch { lastError = error }
-        }
-        throw LoadError(message: "catalog: \(path) is not a valid manifest (\(describeDecoding(lastError!))). Run 'psacaster catalog verify'")
+    /// Changes whenever the catalog's manifest is replaced (the store writes
+    /// a new file each time), so the service can notice edits cheaply.
+    static func changeToken(catalog: String) -> CatalogStore.ChangeToken? {
+        CatalogStore(root: URL(fileURLWithPath: catalog)).changeToken()
     }
 
+    /// Reads the catalog through its store (the same checks as the catalog
+    /// commands): only approved announcements whose file matches its
+    /// recorded size and sha256 go out.
     static func load(catalog: String, choice: ServiceConfig.CampaignChoice) throws -> CampaignContent {
-        let manifest = try readManifest(catalog: catalog)
-        guard manifest.format == CatalogManifest.formatName, manifest.version <= CatalogManifest.currentVersion else {
-            throw LoadError(message: "catalog: manifest format \(manifest.format) version \(manifest.version) is newer than this psacaster understands. Update psacaster")
-        }
+        let store = CatalogStore(root: URL(fileURLWithPath: catalog))
+        let manifest: CatalogManifest
+        do { manifest = try store.load() } catch { throw LoadError(message: "\(error)") }
         let campaign: Campaign
         switch choice {
         case .named(let name):
@@ -65,15 +59,12 @@ struct CampaignContent: Equatable {
         var items: [OfferItem] = []
         var problems: [String] = []
         for a in campaign.selection(from: manifest) {
-            let path = (catalog as NSString).appendingPathComponent(a.file)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append("\(a.id): file \(a.file) is missing"); continue
+            do {
+                let bytes = [UInt8](try store.verifiedContents(of: a))
+                items.append(OfferItem(id: a.id, name: a.deliveryName, mimeType: mimeType(for: a.deliveryName), data: bytes))
+            } catch {
+                problems.append("\(a.id): \(error)")
             }
-            let bytes = [UInt8](data)
-            guard Digest.hex(Digest.sha256(bytes)) == a.sha256.lowercased() else {
-                problems.append("\(a.id): file \(a.file) does not match its recorded sha256"); continue
-            }
-            items.append(OfferItem(id: a.id, name: a.deliveryName, mimeType: mimeType(for: a.deliveryName), data: bytes))
         }
         return CampaignContent(campaignName: campaign.name, items: items, problems: problems)
     }
@@ -88,18 +79,5 @@ struct CampaignContent: Equatable {
         case "amr": return "audio/amr"
         default: return "application/octet-stream"
         }
-    }
-
-    private static func describeDecoding(_ e: Error) -> String {
-        if let d = e as? DecodingError {
-            switch d {
-            case .keyNotFound(let k, _): return "missing '\(k.stringValue)'"
-            case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-                let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-                return path.isEmpty ? c.debugDescription : "bad value at \(path)"
-            @unknown default: return "\(d)"
-            }
-        }
-        return "\(e)"
     }
 }

@@ -9,7 +9,8 @@ struct ServiceConfig: Equatable {
         case inline(Campaign)
     }
 
-    var catalogDirectory = "Audio"
+    /// Like the catalog commands: $PSACASTER_CATALOG, else ./Audio.
+    var catalogDirectory = CatalogStore.locate(option: nil).root.path
     var campaign: CampaignChoice = .catalogDefault
     var adapters: [String] = []             // empty: every adapter present
     var visibleName = "Info Point"
