@@ -76,6 +76,10 @@ enum BroadcastCommand: Command {
                 return 1
             }
             if config.adapters.isEmpty { config.adapters = simulation!.radio.adapterNames() }
+            if configPath == nil { s.applyDefaults(to: &config) }
+            let arrive = s.arrive > 0 ? String(format: " arriving over %.0f s", s.arrive) : ""
+            print("Simulating \(s.phoneCount) phones\(arrive) on \(s.adapters) adapter\(s.adapters == 1 ? "" : "s"): the real service runs against them, its log follows.")
+            fflush(stdout)
         }
 
         do {

@@ -44,6 +44,17 @@ struct SimulationSpec: Equatable {
 
     static let demo = "accept=5,decline=1,vanish=1,silent=1,noopp=1,hostile=1,flaky=1,decide=0.5-2,arrive=6"
 
+    /// Timings for a simulation run without a config file: the phones live
+    /// on loopback, so waits sized for radios would only make the demo slow.
+    func applyDefaults(to c: inout ServiceConfig) {
+        c.connectTimeoutSeconds = 3
+        c.answerTimeoutSeconds = max(5, decide.upperBound * 2)
+        c.packetTimeoutSeconds = 3
+        c.rules.retryBackoffSeconds = 2
+        c.scanPauseSeconds = 0.1
+        c.statsFlushSeconds = 2
+    }
+
     var phoneCount: Int { counts.values.reduce(0, +) }
 
     struct Invalid: Error, CustomStringConvertible {
