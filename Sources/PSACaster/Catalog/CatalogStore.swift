@@ -122,6 +122,16 @@ final class CatalogStore {
         return try body()
     }
 
+    /// Now, to the whole second: what catalog.json keeps (ISO 8601), so a
+    /// value we hand back equals the one read back later. SOURCE_DATE_EPOCH
+    /// pins it, so scripts/make-samples.sh makes the same catalog every time.
+    static func timestamp(_ date: Date = Date()) -> Date {
+        if let pinned = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) {
+            return Date(timeIntervalSince1970: pinned)
+        }
+        return Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+
     /// The catalog folder, with any missing parents (`--catalog new/place/Audio`).
     private func createRoot() throws {
         if exists { return }
@@ -178,7 +188,7 @@ final class CatalogStore {
 
     /// Moves a finished, fsynced `.opus` from staging into its language folder
     /// and then records it in the manifest. Unapproved.
-    func add(staged: URL, draft: Draft, created: Date = Date()) throws -> Announcement {
+    func add(staged: URL, draft: Draft, created: Date = CatalogStore.timestamp()) throws -> Announcement {
         guard let data = FileManager.default.contents(atPath: staged.path), !data.isEmpty else {
             throw CatalogError.io(operation: "read", path: staged.path, reason: "the encoded file is missing or empty")
         }

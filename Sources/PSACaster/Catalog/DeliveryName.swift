@@ -16,7 +16,7 @@ enum DeliveryName {
     /// Lowercase ASCII words of `text` joined by '-': "Helpline — free & safe!"
     /// → "helpline-free-safe". Letters with accents lose them; scripts with no
     /// Latin form (Burmese, Khmer) give "", and callers fall back to a neutral word.
-    static func slug(_ text: String, maxLength: Int = 40) -> String {
+    static func slug(_ text: String, maxLength: Int = 32) -> String {
         let latin = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
         var out = ""
         var pendingDash = false
@@ -29,7 +29,16 @@ enum DeliveryName {
             } else {
                 pendingDash = true
             }
-            if out.count >= maxLength { break }
+            if out.count > maxLength { break }
+        }
+        if out.count > maxLength {
+            // Cut at a word boundary when there is one.
+            out = String(out.prefix(maxLength + 1))
+            if let dash = out.lastIndex(of: "-"), out.distance(from: out.startIndex, to: dash) > maxLength / 2 {
+                out = String(out[..<dash])
+            } else {
+                out = String(out.prefix(maxLength))
+            }
         }
         while out.hasSuffix("-") { out.removeLast() }
         return out

@@ -21,7 +21,7 @@ enum ApproveCommand: Command {
         let previous: Approval? = try store.update { manifest in
             guard let i = manifest.announcements.firstIndex(where: { $0.id == id }) else { throw CatalogError.unknownAnnouncement(id: id) }
             if let existing = manifest.announcements[i].approval { return existing }
-            manifest.announcements[i].approval = Approval(by: by, at: Date())
+            manifest.announcements[i].approval = Approval(by: by, at: CatalogStore.timestamp())
             return nil
         }
         if let p = previous {
