@@ -209,6 +209,7 @@ final class BroadcastService {
             guard let self else { return }
             self.runSession(address: sighting.address, token: token, ordinal: ordinal, items: toSend,
                             adapter: slot, config: c, cancel: cancel)
+            if c.linkGapSeconds > 0 { self.stopping.sleep(c.linkGapSeconds) }
             self.lock.lock()
             self.inFlight.remove(token)
             slot.transfers -= 1

@@ -23,6 +23,9 @@ struct ServiceConfig: Equatable {
     var rules = DeliveryRules()
     var stateDirectory = ServiceConfig.defaultStateDirectory
     var statsFlushSeconds = 30.0
+    /// Pause after each session before the adapter's slot is free again.
+    /// 0 on real radios; the VM's emulator needs the last link gone first.
+    var linkGapSeconds = 0.0
     var logLevel: ServiceLog.Level = .info
 
     static let maxTransfersPerAdapter = 7
@@ -48,7 +51,7 @@ struct ServiceConfig: Equatable {
         "catalog", "campaign", "adapters", "visibleName", "transfersPerAdapter", "scanSeconds",
         "scanPauseSeconds", "connectTimeoutSeconds", "answerTimeoutSeconds", "packetTimeoutSeconds",
         "campaignWindowHours", "declinedForgetHours", "maxRetries", "retryBackoffSeconds",
-        "keyRotationHours", "stateDirectory", "statsFlushSeconds", "logLevel",
+        "keyRotationHours", "stateDirectory", "statsFlushSeconds", "logLevel", "linkGapSeconds",
     ]
 
     static func load(path: String) throws -> ServiceConfig {
@@ -138,6 +141,7 @@ struct ServiceConfig: Equatable {
         if let n = try number("keyRotationHours", 0.001...(24 * 30)) { c.rules.keyRotationSeconds = n * 3600 }
         if let s = try string("stateDirectory") { c.stateDirectory = s }
         if let n = try number("statsFlushSeconds", 0.1...3600) { c.statsFlushSeconds = n }
+        if let n = try number("linkGapSeconds", 0...60) { c.linkGapSeconds = n }
         if let s = try string("logLevel") {
             guard let l = ServiceLog.Level(name: s) else { throw fail("'logLevel' must be one of debug, info, warning, error (got \"\(s)\")") }
             c.logLevel = l
