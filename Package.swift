@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "AudioEncode",
                 dependencies: ["COpus", "COgg", "CSndfile", "CSoxr", "CEbur128"]),
         .target(name: "OBEXPush", dependencies: ["CBluetooth"]),
-        .target(name: "BlueZ", dependencies: ["CBluetooth"]),
+        .target(name: "BlueZ", dependencies: ["CBluetooth", "OBEXPush"]),
         .executableTarget(name: "PSACaster",
                           dependencies: ["AudioEncode", "OBEXPush", "BlueZ", "CALSA", "CCrypto"]),
 

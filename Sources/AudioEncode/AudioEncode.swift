@@ -1,1 +1,0 @@
-// AudioEncode module: see the issue that builds it.
