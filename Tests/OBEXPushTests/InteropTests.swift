@@ -64,7 +64,7 @@ final class InteropTests: XCTestCase {
     }
 
     private func write(_ bytes: [UInt8], to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
 
     private func contents(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }

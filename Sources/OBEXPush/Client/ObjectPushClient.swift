@@ -8,7 +8,9 @@ import Foundation
 /// thread ends a session within about a second.
 ///
 /// One session per instance, driven by one thread; `cancel()` is the only
-/// method other threads may call.
+/// method other threads may call. After any outcome that ends the session
+/// (a decline, a timeout, a lost link, a cancellation) the transport is
+/// closed; `deinit` closes it in every case.
 public final class ObjectPushClient {
     public struct Timeouts: Sendable {
         /// Answer to CONNECT (the phone may show a pairing or trust prompt).
@@ -310,13 +312,9 @@ public final class ObjectPushClient {
         case .closed: return .linkLost(step: step)
         case .cancelled: return .cancelled
         case .malformed(let e): return .protocolViolation(detail: e.description)
-        case .system(let s): return .linkLost(step: step).withDetail(s)
+        // Any other socket error (EHOSTUNREACH, ETIMEDOUT from the
+        // controller…) means the same to the caller: the link is gone.
+        case .system: return .linkLost(step: step)
         }
     }
-}
-
-extension DeliveryOutcome {
-    /// Transport errors other than a hang-up are reported as a lost link;
-    /// the detail is not kept (the outcome is a plain value).
-    fileprivate func withDetail(_: String) -> DeliveryOutcome { self }
 }
