@@ -59,14 +59,18 @@ received_path() { echo "$RECV_ROOT/phone-$1/$2"; }     # received_path N NAME
 # decisions N [accept|decline]: how many pushes phone N's user was asked about
 decisions() { grep -c "^${2:-[a-z]*} phone-$1 " "$AGENT_LOG" 2>/dev/null || true; }
 # drop_link_when_receiving N [MIN_BYTES]: in the background, power phone N off
-# as soon as it has stored MIN_BYTES (default 16384) of any incoming file.
+# as soon as it has stored MIN_BYTES (default 16384) of any incoming file;
+# the guest uptime of the power-off goes to $VM_STATE/dropped-at.
 drop_link_when_receiving() {
     local n=$1 min=${2:-16384} dir="$RECV_ROOT/phone-$1"
+    rm -f "$VM_STATE/dropped-at"
     ( end=$(( $(date +%s) + 120 ))
       while [ "$(date +%s)" -lt "$end" ]; do
           for f in "$dir"/*; do
-              [ -f "$f" ] && [ "$(stat -c %s "$f")" -ge "$min" ] && {
-                  phone_power "$n" off; log "phone $n powered off mid-transfer at $(stat -c %s "$f") bytes"; exit 0; }
+              size=$(stat -c %s "$f" 2>/dev/null) || continue
+              [ "$size" -ge "$min" ] && {
+                  phone_power "$n" off; now > "$VM_STATE/dropped-at"
+                  log "phone $n powered off mid-transfer at $size bytes"; exit 0; }
           done
           sleep 0.05
       done ) &
@@ -89,8 +93,7 @@ obexd_start() {
     DBUS_SESSION_BUS_ADDRESS=$SESSION_BUS /usr/libexec/bluetooth/obexd -n -r "$RECV_ROOT" "${args[@]}" \
         >> "$VM_OUT/obexd.log" 2>&1 &
     echo $! > "$VM_STATE/obexd.pid"
-    wait_for 20 dbus-send --bus="$SESSION_BUS" --print-reply --dest=org.bluez.obex /org/bluez/obex \
-        org.freedesktop.DBus.Introspectable.Introspect || { log "obexd did not start"; return 1; }
+    wait_for 20 obexd_owns_name || { log "obexd did not start"; return 1; }
     if [ "$auto" = 0 ] && [ "$noopp" = 0 ]; then
         rm -f "$VM_STATE/agent.ready"
         DBUS_SESSION_BUS_ADDRESS=$SESSION_BUS python3 "$VM_DIR/guest/obex-agent.py" "$VM_STATE/behaviour" \
@@ -103,6 +106,10 @@ obexd_start() {
     if [ "$noopp" = 0 ]; then
         wait_for 20 sh -c "sdptool browse local | grep -q 'OBEX Object Push'" || { log "no OPP record after obexd start"; return 1; }
     fi
+}
+obexd_owns_name() {
+    dbus-send --bus="$SESSION_BUS" --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
+        string:org.bluez.obex 2>/dev/null | grep -q "boolean true"
 }
 obexd_stop() {
     local p
