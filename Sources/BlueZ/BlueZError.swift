@@ -19,6 +19,8 @@ public enum BlueZError: Error, Equatable, CustomStringConvertible {
     /// Page timeout / host down: the device did not answer the connection.
     case outOfRange
     case connectionRefused
+    /// The link's pairing or encryption failed (EACCES on connect).
+    case pairingFailed
     case timedOut(operation: String)
     case linkLost
     /// The device answered SDP but has no OBEX Object Push record.
@@ -33,7 +35,7 @@ public enum BlueZError: Error, Equatable, CustomStringConvertible {
         case .noBluetoothInKernel, .noAdapter, .unknownAdapter: return "bluetooth"
         case .adapterDown(let a), .rfkillBlocked(let a), .adapterBusy(let a): return a
         case .permissionDenied(let op), .timedOut(let op), .hciCommandFailed(let op, _), .system(let op, _): return op
-        case .outOfRange, .connectionRefused, .linkLost: return "connect"
+        case .outOfRange, .connectionRefused, .linkLost, .pairingFailed: return "connect"
         case .cannotReceive: return "object push lookup"
         case .sdpServerUnavailable: return "SDP record"
         }
@@ -51,6 +53,7 @@ public enum BlueZError: Error, Equatable, CustomStringConvertible {
         case .adapterBusy: return "the adapter is busy with another discovery"
         case .outOfRange: return "the device did not answer (out of range, switched off, or page timeout)"
         case .connectionRefused: return "the device refused the connection"
+        case .pairingFailed: return "pairing with the device failed (authentication or encryption refused)"
         case .timedOut: return "no answer before the deadline"
         case .linkLost: return "the link was lost"
         case .cannotReceive: return "the device cannot receive files (it has no OBEX Object Push service)"
@@ -73,6 +76,8 @@ public enum BlueZError: Error, Equatable, CustomStringConvertible {
         case .adapterBusy: return "Stop the other discovery (e.g. 'bluetoothctl scan off') and try again"
         case .outOfRange: return "Move closer and make sure the phone's Bluetooth is on"
         case .connectionRefused: return "The phone may have no Object Push service on that channel; omit @CHANNEL to look it up"
+        case .pairingFailed:
+            return "The phone may have shown a pairing prompt that was refused; make the adapter silent with 'psacaster adapters --setup' and try again"
         case .timedOut: return "Move closer or try again"
         case .linkLost: return "The phone went away or switched Bluetooth off; it can be tried again later"
         case .cannotReceive: return "Nothing to do: this device (an iPhone, a headset, …) does not accept Bluetooth file transfers"
@@ -89,6 +94,8 @@ public enum BlueZError: Error, Equatable, CustomStringConvertible {
     public static func from(errno e: Int32, operation: String, adapter: String? = nil) -> BlueZError {
         switch e {
         case EAFNOSUPPORT, EPROTONOSUPPORT: return .noBluetoothInKernel
+        // on connect, EACCES is the kernel reporting an authentication failure
+        case EACCES where operation == "connect" || operation == "SDP lookup": return .pairingFailed
         case EPERM, EACCES: return .permissionDenied(operation: operation)
         case ENODEV: return adapter.map { .unknownAdapter($0, available: []) } ?? .noAdapter
         case ENETDOWN: return .adapterDown(adapter ?? "adapter")

@@ -13,12 +13,14 @@ final class BluetoothErrorTests: XCTestCase {
         XCTAssertEqual(BlueZError.from(errno: ERFKILL, operation: "x", adapter: "hci0"), .rfkillBlocked("hci0"))
         XCTAssertEqual(BlueZError.from(errno: ENETDOWN, operation: "x", adapter: "hci1"), .adapterDown("hci1"))
         XCTAssertEqual(BlueZError.from(errno: ECONNRESET, operation: "x"), .linkLost)
+        XCTAssertEqual(BlueZError.from(errno: EACCES, operation: "connect"), .pairingFailed)
+        XCTAssertEqual(BlueZError.from(errno: EACCES, operation: "open hci0"), .permissionDenied(operation: "open hci0"))
     }
 
     func testEveryMessageIsOneLineWithAFix() {
         let all: [BlueZError] = [.noBluetoothInKernel, .noAdapter, .unknownAdapter("hci3", available: ["hci0"]),
                                  .adapterDown("hci0"), .rfkillBlocked("hci0"), .permissionDenied(operation: "inquiry"),
-                                 .adapterBusy("hci0"), .outOfRange, .connectionRefused, .timedOut(operation: "SDP lookup"),
+                                 .adapterBusy("hci0"), .outOfRange, .connectionRefused, .pairingFailed, .timedOut(operation: "SDP lookup"),
                                  .linkLost, .cannotReceive, .sdpServerUnavailable,
                                  .hciCommandFailed(operation: "inquiry", status: 0x12), .system(operation: "poll", errno: EIO)]
         for e in all {

@@ -89,8 +89,7 @@ obexd_start() {
     DBUS_SESSION_BUS_ADDRESS=$SESSION_BUS /usr/libexec/bluetooth/obexd -n -r "$RECV_ROOT" "${args[@]}" \
         >> "$VM_OUT/obexd.log" 2>&1 &
     echo $! > "$VM_STATE/obexd.pid"
-    wait_for 20 dbus-send --bus="$SESSION_BUS" --print-reply --dest=org.bluez.obex /org/bluez/obex \
-        org.freedesktop.DBus.Introspectable.Introspect || { log "obexd did not start"; return 1; }
+    wait_for 20 obexd_owns_name || { log "obexd did not start"; return 1; }
     if [ "$auto" = 0 ] && [ "$noopp" = 0 ]; then
         rm -f "$VM_STATE/agent.ready"
         DBUS_SESSION_BUS_ADDRESS=$SESSION_BUS python3 "$VM_DIR/guest/obex-agent.py" "$VM_STATE/behaviour" \
@@ -103,6 +102,10 @@ obexd_start() {
     if [ "$noopp" = 0 ]; then
         wait_for 20 sh -c "sdptool browse local | grep -q 'OBEX Object Push'" || { log "no OPP record after obexd start"; return 1; }
     fi
+}
+obexd_owns_name() {
+    dbus-send --bus="$SESSION_BUS" --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
+        string:org.bluez.obex 2>/dev/null | grep -q "boolean true"
 }
 obexd_stop() {
     local p

@@ -22,7 +22,7 @@ mkdir -p /run/dbus
 dbus-daemon --system --fork || die "system dbus-daemon"
 wait_for 10 test -S /run/dbus/system_bus_socket || die "no system bus"
 SESSION_BUS=unix:path=/run/psa-vm/session-bus
-dbus-daemon --session --address="$SESSION_BUS" --fork || die "session dbus-daemon"
+dbus-daemon --config-file="$VM_DIR/guest/session-bus.conf" --fork || die "session dbus-daemon"
 
 N=$((PHONE_COUNT + 1))
 btvirt -l$N > "$VM_OUT/btvirt.log" 2>&1 &

@@ -1,3 +1,4 @@
+import BlueZ
 import Foundation
 import OBEXPush
 
@@ -62,11 +63,15 @@ enum PushCommand: Command {
         do {
             transport = try openTransport(target, deadline: .after(seconds: timeouts.connect))
         } catch {
-            let outcome: DeliveryOutcome = (error as? TransportError) == .timedOut ? .timedOut(step: .connect) : .linkLost(step: .connect)
+            let outcome = connectOutcome(error)
             let results = objects.map { Result(object: $0, outcome: outcome, seconds: 0) }
             if json { try Console.printJSON(Report(target: target.display, results: results)) }
             else { results.forEach { print($0.line) } }
-            Console.error("push: cannot connect to \(target.display): \(describe(error)). \(connectAdvice(target))")
+            if let e = bluetoothError(error) {
+                Console.error("push: \(target.display): \(e.why). \(e.fix).")
+            } else {
+                Console.error("push: cannot connect to \(target.display): \(describe(error)). \(connectAdvice(target))")
+            }
             return 1
         }
 
@@ -93,14 +98,43 @@ enum PushCommand: Command {
         switch target {
         case .tcp(let host, let port):
             return try TCPTransport.connect(host: host, port: port, deadline: deadline)
-        case .rfcomm:
-            throw PushCommandError.rfcommUnavailable
+        case .rfcomm(let address, let channel, let adapterName):
+            let adapter = try Adapter.select(adapterName)
+            // Silent pairing needs NoInputNoOutput and no bonding; what cannot
+            // be set is said once, with its fix, and the push goes on.
+            for problem in AdapterSettings.apply(to: adapter, name: nil).problems {
+                Console.note("psacaster: warning: \(problem.description)")
+            }
+            guard let device = BluetoothAddress(address) else { throw BlueZError.system(operation: "push", errno: EINVAL) }
+            let t0 = Date()
+            let ch = try channel ?? ObjectPushChannelLookup.channel(for: device, adapter: adapter, deadline: deadline)
+            let t1 = Date()
+            let link = try RFCOMMTransport.connect(to: address, channel: ch, from: adapter.address.description, deadline: deadline)
+            let sdp = channel == nil ? String(format: "SDP lookup %.2f s (channel %d), ", t1.timeIntervalSince(t0), ch) : ""
+            Console.note("push: \(sdp)RFCOMM connect from \(adapter.name) \(String(format: "%.2f", Date().timeIntervalSince(t1))) s")
+            return link
         }
     }
 
-    enum PushCommandError: Error, CustomStringConvertible {
-        case rfcommUnavailable
-        var description: String { "the RFCOMM transport is not in this build" }
+    /// What a failed connect means for each file: the device cannot receive
+    /// (no Object Push record), did not answer in time, or was unreachable.
+    static func connectOutcome(_ error: Error) -> DeliveryOutcome {
+        switch bluetoothError(error) {
+        case .cannotReceive?: return .notAttempted(reason: "cannot receive: the device has no OBEX Object Push service")
+        case .timedOut?: return .timedOut(step: .connect)
+        case .outOfRange?, .connectionRefused?, .linkLost?, .pairingFailed?: return .linkLost(step: .connect)
+        case let e?: return .localFailure(detail: e.why)       // our adapter, not the phone
+        case nil where (error as? TransportError) == .timedOut: return .timedOut(step: .connect)
+        case nil: return .linkLost(step: .connect)
+        }
+    }
+
+    /// Bluetooth failures (adapter, SDP, RFCOMM connect) as BlueZError, whose
+    /// message carries the fix; nil for anything else.
+    static func bluetoothError(_ error: Error) -> BlueZError? {
+        if let e = error as? BlueZError { return e }
+        if case .system(let op, let errno)? = error as? TransportError { return BlueZError.from(errno: errno, operation: op) }
+        return nil
     }
 
     static func describe(_ error: Error) -> String {
@@ -111,7 +145,7 @@ enum PushCommand: Command {
     static func connectAdvice(_ target: Target) -> String {
         switch target {
         case .tcp: return "Check that an OBEX server listens there (psacaster serve-obex --tcp PORT --dir DIR)."
-        case .rfcomm: return "Use --tcp HOST[:PORT] until Bluetooth support is built in."
+        case .rfcomm: return "Make sure the phone is near and its Bluetooth is on."
         }
     }
 

@@ -1,3 +1,4 @@
+import BlueZ
 import Foundation
 import OBEXPush
 
@@ -8,10 +9,12 @@ enum ServeOBEXCommand: Command {
     static let spec = CommandSpec(
         name: "serve-obex",
         summary: "Run an OBEX Object Push server (for tests and tools).",
-        usage: "--tcp [HOST:]PORT --dir DIR [options]",
+        usage: "(--tcp [HOST:]PORT | --bluetooth [--adapter hciN]) --dir DIR [options]",
         discussion: "Listens on 127.0.0.1 unless a host is given. Files are written atomically; names are sanitised.",
         options: [
             .value("tcp", "[HOST:]PORT", help: "Address to listen on (port 0 picks a free port, printed on stderr)."),
+            .flag("bluetooth", help: "Listen on Bluetooth RFCOMM and publish an OBEX Object Push SDP record (bluetoothd needs --compat)."),
+            .value("adapter", "hciN", help: "Adapter for --bluetooth.", default: "the first powered one"),
             .value("dir", "DIR", help: "Directory to store received files in (must exist)."),
             .flag("decline", help: "Decline every object with 0xC3 Forbidden, as a phone whose user says no."),
             .value("max-size", "BYTES", help: "Refuse objects larger than this with 0xCD.", default: "268435456"),
@@ -26,8 +29,12 @@ enum ServeOBEXCommand: Command {
         ])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
-        guard let tcp = args.value("tcp") else {
-            throw UsageError.invalid("say where to listen: --tcp [HOST:]PORT.", command: spec.name)
+        if args.flag("bluetooth") && args.value("tcp") != nil {
+            throw UsageError.invalid("give either --tcp or --bluetooth, not both.", command: spec.name)
+        }
+        let tcp = args.value("tcp") ?? "0"
+        guard args.flag("bluetooth") || args.value("tcp") != nil else {
+            throw UsageError.invalid("say where to listen: --tcp [HOST:]PORT or --bluetooth.", command: spec.name)
         }
         guard let (host, port) = parseListenAddress(tcp) else {
             throw UsageError.badValue("--tcp", value: tcp, expected: "[HOST:]PORT, e.g. 6500 or 127.0.0.1:6500", command: spec.name)
@@ -47,12 +54,19 @@ enum ServeOBEXCommand: Command {
         let reporter = LineReporter(decline: args.flag("decline"), json: args.flag("json"))
         let server = ObjectPushServer(configuration: config, delegate: reporter)
 
-        let listener: TCPListener
-        do { listener = try TCPListener(host: host, port: port) } catch {
-            Console.error("serve-obex: cannot listen on \(host):\(port): \(error). Pick another port or stop what uses it.")
-            return 1
+        let listener: Listener
+        if args.flag("bluetooth") {
+            do { listener = try BluetoothListener(adapterName: args.value("adapter")) } catch {
+                Console.error("serve-obex: \(error)")
+                return 1
+            }
+        } else {
+            do { listener = try TCPListener(host: host, port: port) } catch {
+                Console.error("serve-obex: cannot listen on \(host):\(port): \(error). Pick another port or stop what uses it.")
+                return 1
+            }
         }
-        Console.note("serve-obex: listening on \(host):\(listener.port), storing into \(dir)")
+        Console.note("serve-obex: listening on \(listener.where), storing into \(dir)")
 
         let stopping = Stopping()
         var sources: [DispatchSourceSignal] = []
@@ -68,8 +82,8 @@ enum ServeOBEXCommand: Command {
         let sessions = DispatchGroup()
         let once = args.flag("once")
         while !stopping.isSet {
-            let transport: SocketTransport
-            do { transport = try listener.accept() } catch {
+            let transport: Transport
+            do { transport = try listener.acceptNext() } catch {
                 if stopping.isSet { break }
                 Console.error("serve-obex: accept failed: \(error). Restart the server.")
                 return 1
@@ -88,6 +102,30 @@ enum ServeOBEXCommand: Command {
         server.stop()
         _ = sessions.wait(timeout: .now() + 2)
         return 0
+    }
+
+    /// Where sessions come from: TCP, or RFCOMM with its SDP record.
+    protocol Listener: AnyObject {
+        var `where`: String { get }
+        func acceptNext() throws -> Transport
+        func close()
+    }
+
+    final class BluetoothListener: Listener {
+        let rfcomm: RFCOMMListener
+        let record: ObjectPushServiceRecord
+        let adapter: Adapter
+        init(adapterName: String?) throws {
+            adapter = try Adapter.select(adapterName)
+            rfcomm = try RFCOMMListener(localAddress: adapter.address.description)
+            record = try ObjectPushServiceRecord(channel: rfcomm.channel)
+        }
+        var `where`: String { "\(adapter.name) RFCOMM channel \(rfcomm.channel)" }
+        func acceptNext() throws -> Transport {
+            // the peer's address is not printed: it identifies a phone
+            try rfcomm.accept(deadline: .distantFuture).transport
+        }
+        func close() { rfcomm.close() }
     }
 
     /// "PORT" (on 127.0.0.1), "HOST:PORT", "[V6]:PORT".
@@ -136,4 +174,9 @@ enum ServeOBEXCommand: Command {
             }
         }
     }
+}
+
+extension TCPListener: ServeOBEXCommand.Listener {
+    var `where`: String { "\(host):\(port)" }
+    func acceptNext() throws -> Transport { try accept() }
 }
