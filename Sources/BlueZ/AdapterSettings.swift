@@ -15,7 +15,11 @@ public enum AdapterSettings {
 
     /// Checks and sets, through the kernel management interface (works with
     /// or without bluetoothd). Needs CAP_NET_ADMIN to change anything.
-    public static func apply(to adapter: Adapter, name: String?) -> Report {
+    /// `connectable` (page scan) is for serving: phones cannot connect to an
+    /// adapter that is not; `discoverable` also lets them find it by inquiry.
+    /// Pushing needs neither.
+    public static func apply(to adapter: Adapter, name: String?, connectable: Bool = false,
+                             discoverable: Bool = false) -> Report {
         var report = Report()
         let mgmt: ManagementSocket
         do { mgmt = try ManagementSocket() } catch let e as BlueZError {
@@ -38,6 +42,20 @@ public enum AdapterSettings {
             do {
                 _ = try mgmt.command(.setBondable, index: adapter.index, [0x00], what: "make \(adapter.name) non-bondable")
                 report.changed.append("bondable turned off")
+            } catch let e as BlueZError { report.problems.append(e) } catch {}
+        }
+
+        if connectable || discoverable, !(info?.currentSettings.contains(.connectable) ?? false) {
+            do {
+                _ = try mgmt.command(.setConnectable, index: adapter.index, [0x01], what: "make \(adapter.name) connectable")
+                report.changed.append("connectable turned on")
+            } catch let e as BlueZError { report.problems.append(e) } catch {}
+        }
+        if discoverable, !(info?.currentSettings.contains(.discoverable) ?? false) {
+            do {
+                // general discoverable, no timeout
+                _ = try mgmt.command(.setDiscoverable, index: adapter.index, [0x01, 0x00, 0x00], what: "make \(adapter.name) discoverable")
+                report.changed.append("discoverable turned on")
             } catch let e as BlueZError { report.problems.append(e) } catch {}
         }
 

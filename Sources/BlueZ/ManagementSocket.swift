@@ -17,6 +17,8 @@ final class ManagementSocket {
 
     enum Opcode: UInt16 {
         case readControllerInfo = 0x0004
+        case setDiscoverable = 0x0006
+        case setConnectable = 0x0007
         case setBondable = 0x0009
         case setLocalName = 0x000F
         case setIOCapability = 0x0018

@@ -59,14 +59,18 @@ received_path() { echo "$RECV_ROOT/phone-$1/$2"; }     # received_path N NAME
 # decisions N [accept|decline]: how many pushes phone N's user was asked about
 decisions() { grep -c "^${2:-[a-z]*} phone-$1 " "$AGENT_LOG" 2>/dev/null || true; }
 # drop_link_when_receiving N [MIN_BYTES]: in the background, power phone N off
-# as soon as it has stored MIN_BYTES (default 16384) of any incoming file.
+# as soon as it has stored MIN_BYTES (default 16384) of any incoming file;
+# the guest uptime of the power-off goes to $VM_STATE/dropped-at.
 drop_link_when_receiving() {
     local n=$1 min=${2:-16384} dir="$RECV_ROOT/phone-$1"
+    rm -f "$VM_STATE/dropped-at"
     ( end=$(( $(date +%s) + 120 ))
       while [ "$(date +%s)" -lt "$end" ]; do
           for f in "$dir"/*; do
-              [ -f "$f" ] && [ "$(stat -c %s "$f")" -ge "$min" ] && {
-                  phone_power "$n" off; log "phone $n powered off mid-transfer at $(stat -c %s "$f") bytes"; exit 0; }
+              size=$(stat -c %s "$f" 2>/dev/null) || continue
+              [ "$size" -ge "$min" ] && {
+                  phone_power "$n" off; now > "$VM_STATE/dropped-at"
+                  log "phone $n powered off mid-transfer at $size bytes"; exit 0; }
           done
           sleep 0.05
       done ) &

@@ -106,13 +106,10 @@ enum PushCommand: Command {
                 Console.note("psacaster: warning: \(problem.description)")
             }
             guard let device = BluetoothAddress(address) else { throw BlueZError.system(operation: "push", errno: EINVAL) }
-            let t0 = Date()
-            let ch = try channel ?? ObjectPushChannelLookup.channel(for: device, adapter: adapter, deadline: deadline)
-            let t1 = Date()
-            let link = try RFCOMMTransport.connect(to: address, channel: ch, from: adapter.address.description, deadline: deadline)
-            let sdp = channel == nil ? String(format: "SDP lookup %.2f s (channel %d), ", t1.timeIntervalSince(t0), ch) : ""
-            Console.note("push: \(sdp)RFCOMM connect from \(adapter.name) \(String(format: "%.2f", Date().timeIntervalSince(t1))) s")
-            return link
+            let link = try ObjectPushConnector.connect(to: device, adapter: adapter, channel: channel, deadline: deadline)
+            let sdp = channel == nil ? String(format: "SDP lookup %.2f s (channel %d), ", link.sdpSeconds, link.channel) : ""
+            Console.note("push: \(sdp)RFCOMM connect from \(adapter.name) \(String(format: "%.2f", link.connectSeconds)) s")
+            return link.transport
         }
     }
 

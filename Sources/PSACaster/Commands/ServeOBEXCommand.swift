@@ -117,6 +117,10 @@ enum ServeOBEXCommand: Command {
         let adapter: Adapter
         init(adapterName: String?) throws {
             adapter = try Adapter.select(adapterName)
+            // phones can only connect to an adapter that page-scans
+            for problem in AdapterSettings.apply(to: adapter, name: nil, connectable: true).problems {
+                Console.note("psacaster: warning: \(problem.description)")
+            }
             rfcomm = try RFCOMMListener(localAddress: adapter.address.description)
             record = try ObjectPushServiceRecord(channel: rfcomm.channel)
         }
