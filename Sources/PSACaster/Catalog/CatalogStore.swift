@@ -265,8 +265,9 @@ final class CatalogStore {
                 unlink(folder.appendingPathComponent(name).path)
             }
         }
+        // Staging holds files and (for receive) upload folders.
         for name in (try? fm.contentsOfDirectory(atPath: stagingURL.path)) ?? [] where ownerIsDead(name, prefix: "") {
-            unlink(stagingURL.appendingPathComponent(name).path)
+            try? fm.removeItem(at: stagingURL.appendingPathComponent(name))
         }
     }
 }
