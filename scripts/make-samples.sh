@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the sample catalog (Audio/ by default) from English text with
 # espeak-ng, through psacaster's own `add` (the project's encoder), so the
-# main job runs out of the box. Reproducible: same tools, same files.
+# main job runs out of the box. Reproducible: same tools give the same sound
+# and manifest fields except sha256 (the encoder picks a random Ogg serial
+# number per file, as RFC 7845 recommends).
 #
 # These are SAMPLES, titled and approved as such, with an obviously fake
 # helpline number: replace them with real recordings by fluent speakers

@@ -24,6 +24,9 @@ public enum AnnouncementEncoder {
     static let frameMilliseconds = 40
     /// Quiet recordings are lifted at most this much (more only amplifies hiss).
     static let maxGainDB = 35.0
+    /// Opus at 12–24 kbps decodes ~0.4–0.5 LU quieter than its input
+    /// (research §3), so aim that much above −16 LUFS before encoding.
+    static let preEncodeTargetLUFS = EncodeOptions.targetLUFS + 0.4
 
     public static func encode(input: String, output: String, options: EncodeOptions = EncodeOptions(),
                               progress: ((Double) -> Void)? = nil) throws -> EncodeReport {
@@ -82,79 +85,75 @@ public enum AnnouncementEncoder {
             }
         }
 
-        // Pass 2: what the limiter leaves at the planned gain, to correct it.
+        // Pass 2: limiting takes some loudness away, so measure the limited
+        // result at a few trial gains (one decode, parallel chains) and
+        // interpolate the gain that lands on the target.
         var gainDB = 0.0
         if options.normalizeLoudness, let before = loudnessBefore {
-            gainDB = min(maxGainDB, EncodeOptions.targetLUFS - before)
-            let meter = try LoudnessMeter(sampleRate: encoderRate, truePeak: false)
-            _ = try render(source, keep: keep, totalFrames: totalFrames, encoderRate: encoderRate, gainDB: gainDB,
+            let planned = min(maxGainDB, preEncodeTargetLUFS - before)
+            let chains = try [0.0, 2, 4, 7].map { extra -> (LoudnessNormalizer, LoudnessMeter) in
+                (LoudnessNormalizer(sampleRate: encoderRate, gainDB: planned + extra), try LoudnessMeter(sampleRate: encoderRate, truePeak: false))
+            }
+            _ = try render(source, keep: keep, totalFrames: totalFrames, encoderRate: encoderRate,
                            maxSeconds: options.maxSeconds, progress: { report(1, $0) }) { samples in
-                try samples.withUnsafeBufferPointer { try meter.add($0) }
+                for (normalizer, meter) in chains {
+                    try normalizer.process(samples).withUnsafeBufferPointer { try meter.add($0) }
+                }
+            }
+            var trials: [(gainDB: Double, lufs: Double)] = []
+            for (normalizer, meter) in chains {
+                try normalizer.flush().withUnsafeBufferPointer { try meter.add($0) }
+                if let l = meter.integratedLUFS { trials.append((normalizer.gainDB, l)) }
             }
             done += 1
-            if let limited = meter.integratedLUFS {
-                gainDB = min(maxGainDB, gainDB + (EncodeOptions.targetLUFS - limited))
-            }
+            gainDB = min(maxGainDB, LoudnessNormalizer.gain(for: preEncodeTargetLUFS, trials: trials) ?? planned)
         }
 
-        // Pass 3: encode.
-        let encoder = try OpusEncoder(sampleRate: encoderRate, bitrateKbps: options.bitrateKbps)
-        let toFortyEight = 48000 / encoderRate
-        let preSkip = encoder.lookahead * toFortyEight
-        var tags: [OggOpusTag] = []
-        if let t = options.title, !t.isEmpty { tags.append(OggOpusTag(key: "TITLE", value: t)) }
-        if let l = options.language, !l.isEmpty { tags.append(OggOpusTag(key: "LANGUAGE", value: l)) }
-        let writer = try OggOpusWriter(serial: Int32(bitPattern: UInt32.random(in: 1...UInt32.max)), preSkip: preSkip,
-                                       inputSampleRate: rate, vendor: OpusEncoder.versionString, tags: tags,
-                                       sink: { try file.write($0) })
-        let meterAfter = try LoudnessMeter(sampleRate: encoderRate, truePeak: true)
-        let frameSize = encoderRate * frameMilliseconds / 1000
-        var frame = [Float](); frame.reserveCapacity(frameSize)
-        var held: [UInt8]?       // one packet held back: the last one carries EOS
-        var heldSamples = 0
-        var fed = 0
-        func encodeFrame(_ size: Int) throws {
-            while frame.count < size { frame.append(0) }
-            let packet = try frame.withUnsafeBufferPointer { try encoder.encode($0, frameSize: size) }
-            if let h = held { try writer.add(packet: h, samples48k: heldSamples) }
-            held = packet
-            heldSamples = size * toFortyEight
-            frame.removeAll(keepingCapacity: true)
+        // Pass 3: encode into memory (5 min at 16 kbps is 600 KB), then decode
+        // our own packets and measure them as a phone will play them. Opus
+        // overshoots peaks and shifts loudness a little; if the decode misses
+        // the ≤ −1 dBTP / −16 LUFS targets, encode again with a corrected gain
+        // and ceiling (rarely needed twice).
+        var ceiling = EncodeOptions.truePeakCeilingDBTP
+        var attempt = 0
+        var result: EncodedStream
+        while true {
+            result = try encodePass(source, keep: keep, totalFrames: totalFrames, encoderRate: encoderRate,
+                                    gainDB: options.normalizeLoudness ? gainDB : nil, ceilingDBTP: ceiling,
+                                    options: options, progress: { report(2.5, $0) })
+            attempt += 1
+            guard options.normalizeLoudness, attempt < 4, let peak = result.decodedTruePeakDBTP,
+                  let lufs = result.decodedLUFS else { break }
+            let peakExcess = peak - decodedPeakLimitDBTP
+            let loudnessError = lufs - EncodeOptions.targetLUFS
+            if peakExcess <= 0 && abs(loudnessError) <= 0.5 { break }
+            if peakExcess > 0 { ceiling -= peakExcess + 0.2 }
+            if abs(loudnessError) > 0.5 { gainDB = min(maxGainDB, gainDB - 1.5 * loudnessError) }
         }
-        let counts = try render(source, keep: keep, totalFrames: totalFrames, encoderRate: encoderRate,
-                                gainDB: options.normalizeLoudness ? gainDB : nil, maxSeconds: options.maxSeconds,
-                                progress: { report(2.5, $0) }) { samples in
-            try samples.withUnsafeBufferPointer { try meterAfter.add($0) }
-            for x in samples {
-                frame.append(x)
-                if frame.count == frameSize { try encodeFrame(frameSize) }
-            }
-            fed += samples.count
-        }
-        if counts.input == 0 { throw AudioEncodeError.noAudio(path: input) }
-        if totalFrames == nil { try checkTruncation(source, readFrames: counts.input) }
-        let keptSeconds = Double(counts.kept) / Double(rate)
+        if result.input == 0 { throw AudioEncodeError.noAudio(path: input) }
+        if totalFrames == nil { try checkTruncation(source, readFrames: result.input) }
+        let keptSeconds = Double(result.kept) / Double(rate)
         if keptSeconds < EncodeOptions.minimumSeconds {
             throw AudioEncodeError.tooShort(path: input, seconds: keptSeconds, minimum: EncodeOptions.minimumSeconds)
         }
-        // Feed the lookahead's worth of padding so the decoder can output every
-        // sample, ending with the shortest SILK frame (10/20/40 ms) that fits.
-        var remaining = frame.count + encoder.lookahead
-        while remaining > 0 {
-            let sizes = [10, 20, 40].map { encoderRate * $0 / 1000 }
-            let size = sizes.first { $0 >= remaining } ?? frameSize
-            remaining -= size
-            try encodeFrame(size)
+
+        // Mux and commit.
+        var tags: [OggOpusTag] = []
+        if let t = options.title, !t.isEmpty { tags.append(OggOpusTag(key: "TITLE", value: t)) }
+        if let l = options.language, !l.isEmpty { tags.append(OggOpusTag(key: "LANGUAGE", value: l)) }
+        let writer = try OggOpusWriter(serial: Int32(bitPattern: UInt32.random(in: 1...UInt32.max)), preSkip: result.preSkip,
+                                       inputSampleRate: rate, vendor: OpusEncoder.versionString, tags: tags,
+                                       sink: { try file.write($0) })
+        let endGranule = Int64(result.preSkip + result.samples48k)
+        for (index, packet) in result.packets.enumerated() {
+            let isLast = index == result.packets.count - 1
+            try writer.add(packet: packet.data, samples48k: packet.samples48k, last: isLast ? endGranule : nil)
         }
-        let samples48k = fed * toFortyEight
-        let endGranule = Int64(preSkip + samples48k)
-        guard let last = held else { throw AudioEncodeError.encoderFailed("no packets were produced") }
-        try writer.add(packet: last, samples48k: heldSamples, last: endGranule)
         try file.commit()
         progress?(1)
 
-        let input48k = Int((Double(counts.kept) * 48000 / Double(rate)).rounded(.up))
-        precondition(samples48k == input48k || encoderRate == 48000, "length bookkeeping")
+        let samples48k = result.samples48k
+        let counts = (input: result.input, kept: result.kept)
         let duration = Double(samples48k) / 48000
         let total = totalFrames ?? counts.input
         let leading = keep.map { Double($0.lowerBound) / Double(rate) } ?? 0
@@ -164,11 +163,11 @@ public enum AnnouncementEncoder {
             inputSampleRate: rate, inputChannels: source.channels, inputSeconds: Double(total) / Double(rate),
             keptFrames: counts.kept, trimmedLeadingSeconds: leading, trimmedTrailingSeconds: trailing,
             durationSeconds: duration, decodedSamples48k: samples48k, outputBytes: file.bytesWritten,
-            loudnessBeforeLUFS: loudnessBefore ?? (options.normalizeLoudness ? nil : meterAfter.integratedLUFS),
-            loudnessAfterLUFS: meterAfter.integratedLUFS, truePeakDBTP: meterAfter.truePeakDBTP,
+            loudnessBeforeLUFS: loudnessBefore ?? (options.normalizeLoudness ? nil : result.encoderInputLUFS),
+            loudnessAfterLUFS: result.decodedLUFS, truePeakDBTP: result.decodedTruePeakDBTP,
             gainDB: options.normalizeLoudness ? gainDB : 0, bitrateKbps: options.bitrateKbps,
             averageBitrateKbps: duration > 0 ? Double(file.bytesWritten) * 8 / duration / 1000 : 0,
-            encoderSampleRate: encoderRate, preSkip: preSkip)
+            encoderSampleRate: encoderRate, preSkip: result.preSkip)
     }
 
     /// The default output for an input: same folder, ASCII name, `.opus`
@@ -197,6 +196,85 @@ public enum AnnouncementEncoder {
 
     // MARK: - Passes
 
+    /// The decoded file must stay at or below −1 dBTP; aim a little under.
+    static let decodedPeakLimitDBTP = -1.2
+
+    struct EncodedStream {
+        var packets: [(data: [UInt8], samples48k: Int)] = []
+        var preSkip = 0
+        var samples48k = 0
+        var input = 0
+        var kept = 0
+        var encoderInputLUFS: Double?
+        var decodedLUFS: Double?
+        var decodedTruePeakDBTP: Double?
+    }
+
+    /// Renders, normalises and encodes one pass into packets held in memory,
+    /// then decodes them to measure loudness and true peak as played.
+    static func encodePass(_ source: InputDecoder, keep: Range<Int>?, totalFrames: Int?, encoderRate: Int,
+                           gainDB: Double?, ceilingDBTP: Double, options: EncodeOptions,
+                           progress: (Int) -> Void) throws -> EncodedStream {
+        let encoder = try OpusEncoder(sampleRate: encoderRate, bitrateKbps: options.bitrateKbps)
+        let toFortyEight = 48000 / encoderRate
+        var stream = EncodedStream()
+        stream.preSkip = encoder.lookahead * toFortyEight
+        let meterIn = try LoudnessMeter(sampleRate: encoderRate, truePeak: false)
+        let frameSize = encoderRate * frameMilliseconds / 1000
+        var frame = [Float](); frame.reserveCapacity(frameSize)
+        var fed = 0
+        func encodeFrame(_ size: Int) throws {
+            while frame.count < size { frame.append(0) }
+            let packet = try frame.withUnsafeBufferPointer { try encoder.encode($0, frameSize: size) }
+            stream.packets.append((packet, size * toFortyEight))
+            frame.removeAll(keepingCapacity: true)
+        }
+        func feed(_ samples: [Float]) throws {
+            try samples.withUnsafeBufferPointer { try meterIn.add($0) }
+            for x in samples {
+                frame.append(x)
+                if frame.count == frameSize { try encodeFrame(frameSize) }
+            }
+            fed += samples.count
+        }
+        let normalizer = gainDB.map { LoudnessNormalizer(sampleRate: encoderRate, gainDB: $0, ceilingDBTP: ceilingDBTP) }
+        let counts = try render(source, keep: keep, totalFrames: totalFrames, encoderRate: encoderRate,
+                                maxSeconds: options.maxSeconds, progress: progress) { samples in
+            try feed(normalizer?.process(samples) ?? samples)
+        }
+        if let normalizer { try feed(normalizer.flush()) }
+        stream.input = counts.input
+        stream.kept = counts.kept
+        stream.samples48k = fed * toFortyEight
+        stream.encoderInputLUFS = meterIn.integratedLUFS
+        guard fed > 0 else { return stream }
+        // Feed the lookahead's worth of padding so the decoder can output every
+        // sample, ending with the shortest SILK frame (10/20/40 ms) that fits:
+        // the end trim is then shorter than the last packet, as RFC 7845 wants.
+        var remaining = frame.count + encoder.lookahead
+        while remaining > 0 {
+            let size = [10, 20, 40].map { encoderRate * $0 / 1000 }.first { $0 >= remaining } ?? frameSize
+            remaining -= size
+            try encodeFrame(size)
+        }
+        // Listen to it: decode at 48 kHz, drop pre-skip, stop at the end.
+        let decoder = try OpusDecoder()
+        let meterOut = try LoudnessMeter(sampleRate: 48000, truePeak: true)
+        var position = 0
+        let start = stream.preSkip, end = stream.preSkip + stream.samples48k
+        for packet in stream.packets {
+            let pcm = try decoder.decode(packet.data)
+            let lo = max(start, position), hi = min(end, position + pcm.count)
+            if lo < hi {
+                try pcm[(pcm.startIndex + lo - position)..<(pcm.startIndex + hi - position)].withUnsafeBufferPointer { try meterOut.add($0) }
+            }
+            position += pcm.count
+        }
+        stream.decodedLUFS = meterOut.integratedLUFS
+        stream.decodedTruePeakDBTP = meterOut.truePeakDBTP
+        return stream
+    }
+
     /// Decodes `source` once in blocks, downmixed to mono; `body` gets each
     /// block and its starting frame. Returns the frames read.
     static func readMono(_ source: InputDecoder, maxSeconds: Double,
@@ -221,33 +299,22 @@ public enum AnnouncementEncoder {
         return position
     }
 
-    /// One pass through trim, fades, resampler, gain and limiter; `sink` gets
-    /// blocks at the encoder rate, exactly ⌈kept · encoderRate / rate⌉ samples
-    /// in all. Gain nil: no gain and no limiter.
-    static func render(_ source: InputDecoder, keep: Range<Int>?, totalFrames: Int?, encoderRate: Int, gainDB: Double?,
+    /// One pass through trim, fades and resampler; `sink` gets blocks at the
+    /// encoder rate, exactly ⌈kept · encoderRate / rate⌉ samples in all.
+    static func render(_ source: InputDecoder, keep: Range<Int>?, totalFrames: Int?, encoderRate: Int,
                        maxSeconds: Double, progress: (Int) -> Void,
                        sink: ([Float]) throws -> Void) throws -> (input: Int, kept: Int) {
         let rate = source.sampleRate
         let resampler = rate == encoderRate ? nil : try Resampler(from: rate, to: encoderRate)
-        let limiter = gainDB.map { _ in TruePeakLimiter(sampleRate: encoderRate, ceilingDB: EncodeOptions.truePeakCeilingDBTP) }
-        let gain = Float(pow(10, (gainDB ?? 0) / 20))
         let fadeIn = (keep?.lowerBound ?? 0) > 0
         let fadeOut = keep.map { $0.upperBound < (totalFrames ?? Int.max) } ?? false
         var kept = 0
         var emitted = 0              // samples at the encoder rate passed on
         var holdback: [Float] = []   // resampler output kept back until the exact count is known
         let holdbackSize = 256
-        var limited: [Float] = []
-        func forward<C: Collection>(_ block: C) throws where C.Element == Float {
-            var b = Array(block)
-            emitted += b.count
-            if gain != 1 { for i in b.indices { b[i] *= gain } }
-            if let limiter {
-                limited.removeAll(keepingCapacity: true)
-                limiter.process(b, into: &limited)
-                b = limited
-            }
-            if !b.isEmpty { try sink(b) }
+        func forward(_ block: [Float]) throws {
+            emitted += block.count
+            if !block.isEmpty { try sink(block) }
         }
         let input = try readMono(source, maxSeconds: maxSeconds) { mono, position in
             progress(position + mono.count)
@@ -264,7 +331,7 @@ public enum AnnouncementEncoder {
             if let resampler {
                 try resampler.process(block, into: &holdback)
                 if holdback.count > holdbackSize {
-                    try forward(holdback[0..<(holdback.count - holdbackSize)])
+                    try forward(Array(holdback[0..<(holdback.count - holdbackSize)]))
                     holdback.removeFirst(holdback.count - holdbackSize)
                 }
             } else {
@@ -276,13 +343,8 @@ public enum AnnouncementEncoder {
             try resampler.flush(into: &holdback)
             let target = Int((Double(kept) * Double(encoderRate) / Double(rate)).rounded(.up))
             let need = max(0, target - emitted)
-            if need <= holdback.count { try forward(holdback[0..<need]) }
+            if need <= holdback.count { try forward(Array(holdback[0..<need])) }
             else { try forward(holdback + [Float](repeating: 0, count: need - holdback.count)) }
-        }
-        if let limiter {
-            limited.removeAll(keepingCapacity: true)
-            limiter.flush(into: &limited)
-            if !limited.isEmpty { try sink(limited) }
         }
         return (input, kept)
     }

@@ -31,8 +31,8 @@ public struct EncodeOptions: Sendable, Equatable {
     /// Integrated loudness the announcement is normalised to.
     public static let targetLUFS = -16.0
     /// True-peak ceiling before encoding. Opus overshoots peaks by up to ~1.2 dB
-    /// at low bitrates, so this keeps the decoded file at or below −1 dBTP.
-    public static let truePeakCeilingDBTP = -2.5
+    /// at low bitrates (1.7 dB measured on TTS speech at 16 kbps), so this keeps the decoded file at or below −1 dBTP.
+    public static let truePeakCeilingDBTP = -3.0
     /// Shorter sound than this (after trimming) is refused as a mistake.
     public static let minimumSeconds = 0.5
 }
@@ -58,9 +58,10 @@ public struct EncodeReport: Codable, Sendable, Equatable {
     public var outputBytes: Int
     /// Integrated loudness of the input (after downmix), nil when silent/too short to measure.
     public var loudnessBeforeLUFS: Double?
-    /// Integrated loudness of what went into the encoder.
+    /// Integrated loudness of the announcement as a phone plays it (our
+    /// packets decoded at 48 kHz, pre-skip and end trim applied).
     public var loudnessAfterLUFS: Double?
-    /// True peak of what went into the encoder, dBTP.
+    /// True peak of the decoded announcement, dBTP.
     public var truePeakDBTP: Double?
     /// Gain applied before limiting, dB (0 when loudness normalisation is off).
     public var gainDB: Double

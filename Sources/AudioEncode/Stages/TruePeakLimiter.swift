@@ -31,7 +31,7 @@ final class TruePeakLimiter {
     private var inputCount = 0
     private var pending = 0      // samples received but not yet output
 
-    init(sampleRate: Int, ceilingDB: Double, lookaheadSeconds: Double = 0.005, releaseSeconds: Double = 0.1) {
+    init(sampleRate: Int, ceilingDB: Double, lookaheadSeconds: Double = 0.005, releaseSeconds: Double = 0.05) {
         ceiling = Float(pow(10, ceilingDB / 20))
         lookahead = max(4, Int(lookaheadSeconds * Double(sampleRate)))
         release = Float(exp(-1 / (releaseSeconds * Double(sampleRate))))

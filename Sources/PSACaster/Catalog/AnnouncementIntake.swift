@@ -1,3 +1,4 @@
+import AudioEncode
 import Foundation
 
 /// Turns what staff bring (a recording in any format, or a finished .opus)
@@ -35,51 +36,34 @@ enum AnnouncementIntake {
         return head.prefix(4) == Data("OggS".utf8) && head[28..<36] == Data("OpusHead".utf8)
     }
 
-    // Until AudioEncode's encoder and inspector land on main, the checks go
-    // through opus-tools, the same outside tools the tests judge files with.
-
+    /// Our own Ogg Opus reader (AudioEncode): any structural fault refuses the file.
     static func inspectOpus(_ url: URL) throws -> Double {
-        let (status, out) = run("/usr/bin/opusinfo", [url.path])
-        guard status == 0, let duration = parsePlaybackLength(out) else {
-            throw IntakeError.invalidOpus(path: url.path, detail: out.split(separator: "\n").first(where: { $0.contains("WARNING") || $0.contains("ERROR") }).map(String.init) ?? "opusinfo rejected it")
+        let info = try OggOpusInspector.inspect(path: url.path)
+        guard info.isValid else {
+            throw IntakeError.invalidOpus(path: url.path, detail: info.faults.first ?? "not a valid Ogg Opus stream")
         }
-        return duration
+        guard info.channels >= 1, info.durationSeconds > 0 else {
+            throw IntakeError.invalidOpus(path: url.path, detail: "it holds no sound")
+        }
+        return info.durationSeconds
     }
 
+    /// The project's speech pipeline (decode, mono, trim, −16 LUFS, Opus 16 kbps).
     static func encode(_ input: URL, to output: URL, title: String, language: String) throws -> Double {
-        let (status, out) = run("/usr/bin/opusenc", ["--quiet", "--bitrate", "16", "--speech", "--framesize", "40",
-                                                     "--title", title, "--comment", "LANGUAGE=\(language)", input.path, output.path])
-        guard status == 0 else {
-            unlink(output.path)
-            throw IntakeError.encodeFailed(path: input.path, detail: out.split(separator: "\n").last.map(String.init) ?? "encoder failed")
-        }
-        return try inspectOpus(output)
-    }
-
-    static func parsePlaybackLength(_ text: String) -> Double? {
-        guard let line = text.split(separator: "\n").first(where: { $0.contains("Playback length:") }) else { return nil }
-        let value = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)   // "0m:03.456s"
-        let parts = value.replacingOccurrences(of: "s", with: "").split(separator: ":")
-        guard parts.count == 2, let m = Double(parts[0].replacingOccurrences(of: "m", with: "")), let s = Double(parts[1]) else { return nil }
-        return m * 60 + s
-    }
-
-    private static func run(_ tool: String, _ arguments: [String]) -> (Int32, String) {
-        let r = Executable.run(tool, arguments)
-        return (r.status, r.output)
+        let report = try AnnouncementEncoder.encode(input: input.path, output: output.path,
+                                                    options: EncodeOptions(title: title, language: language))
+        return report.durationSeconds
     }
 }
 
 enum IntakeError: Error, CustomStringConvertible {
     case inputMissing(path: String)
     case invalidOpus(path: String, detail: String)
-    case encodeFailed(path: String, detail: String)
 
     var description: String {
         switch self {
         case .inputMissing(let p): return "add: cannot read \(p): no such file. Check the path"
         case .invalidOpus(let p, let d): return "add: \(p) is not a valid Ogg Opus file (\(d)). Add the original recording instead, and psacaster will encode it"
-        case .encodeFailed(let p, let d): return "add: cannot encode \(p) (\(d)). Check it is an audio recording that plays, or convert it to WAV first"
         }
     }
 }
