@@ -17,7 +17,7 @@ final class ServiceSchedulerTests: XCTestCase {
         var c = ServiceFixtures.config(state: state)
         tweak(&c)
         let fixed = ServiceFixtures.content(ids)
-        return try BroadcastService(config: c, radio: radio, pusher: pusher, log: logs.log(),
+        return try BroadcastService(config: c, radio: radio, pusher: pusher, clock: FrozenWallClock(), log: logs.log(),
                                     loadContent: { _ in content?() ?? fixed })
     }
 
@@ -195,7 +195,7 @@ final class ServiceSchedulerTests: XCTestCase {
         XCTAssertTrue(ServiceFixtures.waitUntil { LiveState.read(path: path)?.transfersInProgress == 3 })
         let live = LiveState.read(path: path)!
         XCTAssertEqual(live.adapters.map(\.name), ["hci0"])
-        XCTAssertTrue(live.isCurrent())
+        XCTAssertTrue(live.isCurrent(now: FrozenWallClock().wallNow()), "its pid is alive and it was written just now")
         let text = String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self)
         service.stop()
         for p in radio.phones { PrivacyAudit.assertNoAddress(p.address, in: text, where: "live state") }

@@ -145,3 +145,11 @@ final class LogCapture {
     var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     func log(_ level: ServiceLog.Level = .debug) -> ServiceLog { ServiceLog(minimum: level, sink: { [self] in sink($0) }) }
 }
+
+/// Real monotonic time, a wall clock frozen mid-hour: "seen once per hour"
+/// must not make a test flaky when it runs across an hour boundary.
+final class FrozenWallClock: ServiceClock {
+    private let system = SystemClock()
+    func monotonic() -> Double { system.monotonic() }
+    func wallNow() -> Date { Date(timeIntervalSince1970: 1_780_001_800) }
+}

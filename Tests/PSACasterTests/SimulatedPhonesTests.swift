@@ -44,7 +44,7 @@ final class SimulatedPhonesTests: XCTestCase {
         c.packetTimeoutSeconds = 1
         c.rules.retryBackoffSeconds = 0.2
         tweak(&c)
-        return try BroadcastService(config: c, radio: sim.radio, pusher: OBEXPusher(), log: logs.log(.debug),
+        return try BroadcastService(config: c, radio: sim.radio, pusher: OBEXPusher(), clock: FrozenWallClock(), log: logs.log(.debug),
                                     loadContent: { try CampaignContent.load(catalog: $0.catalogDirectory, choice: $0.campaign) })
     }
 

@@ -3,6 +3,8 @@
 # after another; phone 2's user declines. Writes demo.txt: what each phone got.
 CATALOG="${DEMO_CATALOG:-$VM_REPO/Audio}"
 STATE="$SCENARIO_OUT/state"
+# at_least N accept|decline|[a-z]* COUNT: phone N was asked at least COUNT times (wait_for runs functions, sh -c would not see them)
+at_least() { [ "$(decisions "$1" "$2")" -ge "$3" ]; }
 mkdir -p "$STATE"
 for i in $(seq 2 "$PHONE_COUNT"); do phone_discoverable "$i" off; done
 phone_behaviour 2 decline
@@ -20,7 +22,7 @@ settled() {
 }
 T0=$(now)
 for i in $(seq 2 "$PHONE_COUNT"); do
-    wait_for 90 sh -c "[ \$(decisions $((i - 1))) -ge 1 ]"
+    wait_for 90 at_least $((i - 1)) '[a-z]*' 1
     log "phone $i becomes discoverable"
     phone_discoverable "$i" on
 done
