@@ -164,6 +164,30 @@ final class HostilePeerTests: XCTestCase {
         }, expect: { if case .protocolViolation = $0 { return true }; if case .linkLost = $0 { return true }; return false }, within: 2)
     }
 
+    func testMutatedAnswersNeverCrashOrHangTheClient() throws {
+        // A valid answer stream for one small object, randomly corrupted;
+        // the peer then hangs up, so every run ends at once.
+        let valid: [UInt8] = try OBEXResponse(code: .success, connect: OBEXConnectFields(maxPacketLength: 0x400)).encoded()
+            + [0x90, 0x00, 0x03, 0xA0, 0x00, 0x03, 0xA0, 0x00, 0x03]
+        var rng = SystemRandomNumberGenerator()
+        var kinds: Set<String> = []
+        for _ in 0..<150 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            let (peer, local) = try ScriptedPeer.start { peer in try? peer.send(bytes) }
+            let client = ObjectPushClient(transport: local, timeouts: fastTimeouts)
+            let start = Date()
+            let outcome = client.deliver([PushObject(name: "a.opus", bytes: randomBytes(3000))])
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+            kinds.insert(outcome.first?.kind ?? "none")
+            XCTAssertEqual(local.fileDescriptor, -1)
+            XCTAssertTrue(peer.finish())
+        }
+        XCTAssertTrue(kinds.isSubset(of: ["delivered", "declined", "unsupported", "busy", "refused", "timed-out", "link-lost", "protocol-violation"]), "\(kinds)")
+    }
+
     func testNextPhoneIsServedAfterAHostileOne() throws {
         try push(to: { peer in _ = try peer.readRequest(); try peer.send([0x00, 0x00, 0x00]) },
                  expect: { if case .protocolViolation = $0 { return true }; return false }, within: 1)
