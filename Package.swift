@@ -25,8 +25,11 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto"),
         .target(name: "CBluetooth", linkerSettings: [.linkedLibrary("bluetooth")]),
 
+        // Optimised even in debug builds: the per-sample DSP (limiter,
+        // downmix) is ~20× slower at -Onone, which made tests crawl.
         .target(name: "AudioEncode",
-                dependencies: ["COpus", "COgg", "CSndfile", "CSoxr", "CEbur128"]),
+                dependencies: ["COpus", "COgg", "CSndfile", "CSoxr", "CEbur128"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "OBEXPush", dependencies: ["CBluetooth"]),
         .target(name: "BlueZ", dependencies: ["CBluetooth", "OBEXPush"]),
         .executableTarget(name: "PSACaster",

@@ -23,7 +23,7 @@ public enum AnnouncementEncoder {
     /// Opus frame length: 40 ms saved 1–7 % bytes at equal quality.
     static let frameMilliseconds = 40
     /// Quiet recordings are lifted at most this much (more only amplifies hiss).
-    static let maxGainDB = 35.0
+    static let maxGainDB = 40.0
     /// Opus at 12–24 kbps decodes ~0.4–0.5 LU quieter than its input
     /// (research §3), so aim that much above −16 LUFS before encoding.
     static let preEncodeTargetLUFS = EncodeOptions.targetLUFS + 0.4
@@ -31,10 +31,10 @@ public enum AnnouncementEncoder {
     public static func encode(input: String, output: String, options: EncodeOptions = EncodeOptions(),
                               progress: ((Double) -> Void)? = nil) throws -> EncodeReport {
         guard EncodeOptions.bitrateRange.contains(options.bitrateKbps) else {
-            throw AudioEncodeError.badOption("bitrate \(options.bitrateKbps) kbps is out of range: use \(EncodeOptions.bitrateRange.lowerBound) to \(EncodeOptions.bitrateRange.upperBound) kbps (16 is the tested default).")
+            throw AudioEncodeError.badOption("cannot encode at \(options.bitrateKbps) kbps: out of range. Use \(EncodeOptions.bitrateRange.lowerBound) to \(EncodeOptions.bitrateRange.upperBound) kbps (16 is the tested default).")
         }
         guard options.maxSeconds > 0, options.maxSeconds.isFinite else {
-            throw AudioEncodeError.badOption("the duration limit must be a positive number of seconds.")
+            throw AudioEncodeError.badOption("cannot apply a duration limit of \(options.maxSeconds) s: it must be positive. Give a number of seconds such as 300.")
         }
         if sameFile(input, output) { throw AudioEncodeError.outputIsInput(path: output) }
 
@@ -127,7 +127,7 @@ public enum AnnouncementEncoder {
             let peakExcess = peak - decodedPeakLimitDBTP
             let loudnessError = lufs - EncodeOptions.targetLUFS
             if peakExcess <= 0 && abs(loudnessError) <= 0.5 { break }
-            if peakExcess > 0 { ceiling -= peakExcess + 0.2 }
+            if peakExcess > 0 { ceiling -= peakExcess + 0.3 }
             if abs(loudnessError) > 0.5 { gainDB = min(maxGainDB, gainDB - 1.5 * loudnessError) }
         }
         if result.input == 0 { throw AudioEncodeError.noAudio(path: input) }
@@ -197,7 +197,7 @@ public enum AnnouncementEncoder {
     // MARK: - Passes
 
     /// The decoded file must stay at or below −1 dBTP; aim a little under.
-    static let decodedPeakLimitDBTP = -1.2
+    static let decodedPeakLimitDBTP = -1.3
 
     struct EncodedStream {
         var packets: [(data: [UInt8], samples48k: Int)] = []

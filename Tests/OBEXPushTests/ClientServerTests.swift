@@ -20,12 +20,13 @@ final class ClientServerTests: XCTestCase {
     func serveOnPair(_ server: ObjectPushServer) throws -> (SocketTransport, DispatchSemaphore, () -> ObjectPushServer.SessionSummary?) {
         let (a, b) = try SocketTransport.pair()
         let done = DispatchSemaphore(value: 0)
-        var summary: ObjectPushServer.SessionSummary?
+        let summary = Locked<ObjectPushServer.SessionSummary?>(nil)
         Thread.detachNewThread {
-            summary = server.serve(b)
+            let result = server.serve(b)
+            summary.update { $0 = result }
             done.signal()
         }
-        return (a, done, { summary })
+        return (a, done, { summary.get() })
     }
 
     func testSeveralObjectsInOneSessionArriveByteIdenticalWithTheirNames() throws {
@@ -35,7 +36,7 @@ final class ClientServerTests: XCTestCase {
         let (transport, done, summary) = try serveOnPair(server)
         let big = randomBytes(300_000)
         let sourcePath = dir + "/../" + UUID().uuidString + "-source.opus"
-        FileManager.default.createFile(atPath: sourcePath, contents: Data(big))
+        _ = FileManager.default.createFile(atPath: sourcePath, contents: Data(big))
         defer { try? FileManager.default.removeItem(atPath: sourcePath) }
         let objects = [
             try PushObject(contentsOf: sourcePath, name: "helpline-tl.opus"),
@@ -144,7 +145,7 @@ final class ClientServerTests: XCTestCase {
 
     func testExistingFilesAreNeverOverwritten() throws {
         let dir = try makeScratchDirectory(self)
-        FileManager.default.createFile(atPath: dir + "/a.opus", contents: Data([9]))
+        _ = FileManager.default.createFile(atPath: dir + "/a.opus", contents: Data([9]))
         let server = ObjectPushServer(configuration: .init(directory: dir, idleTimeout: 5))
         let (transport, done, _) = try serveOnPair(server)
         let client = ObjectPushClient(transport: transport, timeouts: fastTimeouts)
@@ -199,5 +200,50 @@ final class ClientServerTests: XCTestCase {
         XCTAssertTrue(peer.wait())
         XCTAssertEqual(first?.headers.first(.name)?.text, name)
         XCTAssertEqual(body, [1, 2, 3])
+    }
+}
+
+/// Bodies streamed from files.
+final class FileSourceTests: XCTestCase {
+    func testFileThatShrinksWhileSentEndsAsLocalFailureWithAbort() throws {
+        let dir = try makeScratchDirectory(self)
+        let path = dir + "/shrinks.opus"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(randomBytes(200_000)))
+        let object = try PushObject(contentsOf: path)
+        XCTAssertEqual(object.length, 200_000)
+        let (peer, local) = try ScriptedPeer.start { peer in
+            _ = try peer.readRequest(); try peer.respondToConnect(maxPacketLength: 4096)
+            _ = try peer.readRequest()
+            truncate(path, 5000)                 // the file changes under the client
+            try peer.respond(0x90)
+            while let r = try? peer.readRequest(timeout: 2) {
+                try peer.respond(r.opcode == .put ? 0x90 : 0xA0)
+                if r.opcode == .disconnect { return }
+            }
+        }
+        let client = ObjectPushClient(transport: local, timeouts: fastTimeouts)
+        guard case .localFailure = client.push(object) else { return XCTFail("expected a local failure") }
+        client.disconnect()
+        XCTAssertTrue(peer.finish())
+        XCTAssertTrue(peer.requests.contains { $0.opcode == .abort }, "the half-sent object is aborted")
+        XCTAssertEqual(peer.requests.last?.opcode, .disconnect)
+    }
+
+    func testUnreadableAndNonRegularFilesAreRefusedUpFront() throws {
+        let dir = try makeScratchDirectory(self)
+        XCTAssertThrowsError(try PushObject(contentsOf: dir + "/missing.opus")) {
+            XCTAssertEqual($0 as? OBEXPushError, .cannotOpenFile(path: dir + "/missing.opus", errno: ENOENT))
+        }
+        XCTAssertThrowsError(try PushObject(contentsOf: dir)) {
+            XCTAssertEqual($0 as? OBEXPushError, .notARegularFile(path: dir))
+        }
+    }
+
+    func testMimeTypes() {
+        XCTAssertEqual(PushObject.mimeType(forName: "a.opus"), "audio/ogg")
+        XCTAssertEqual(PushObject.mimeType(forName: "A.OPUS"), "audio/ogg")
+        XCTAssertEqual(PushObject.mimeType(forName: "a.mp3"), "audio/mpeg")
+        XCTAssertNil(PushObject.mimeType(forName: "noextension"))
+        XCTAssertNil(PushObject.mimeType(forName: ".opus"))
     }
 }

@@ -240,13 +240,12 @@ final class CancellationTests: XCTestCase {
             clients.append(ObjectPushClient(transport: local))
         }
         let group = DispatchGroup()
-        let lock = NSLock()
-        var outcomes: [DeliveryOutcome] = []
+        let outcomes = Locked<[DeliveryOutcome]>([])
         for client in clients {
             group.enter()
             Thread.detachNewThread {
                 let o = client.push(PushObject(name: "a.opus", bytes: [1, 2, 3]))
-                lock.lock(); outcomes.append(o); lock.unlock()
+                outcomes.update { $0.append(o) }
                 group.leave()
             }
         }
@@ -255,7 +254,7 @@ final class CancellationTests: XCTestCase {
         clients.forEach { $0.cancel() }
         XCTAssertEqual(group.wait(timeout: .now() + 3), .success)
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
-        XCTAssertEqual(outcomes, Array(repeating: .cancelled, count: 6))
+        XCTAssertEqual(outcomes.get(), Array(repeating: .cancelled, count: 6))
         peers.forEach { XCTAssertTrue($0.wait()) }
     }
 }

@@ -201,3 +201,12 @@ func openDescriptorCount() -> Int {
 
 /// Short deadlines so hostile-peer tests finish in about a second each.
 let fastTimeouts = ObjectPushClient.Timeouts(connect: 1.0, decision: 1.0, transfer: 0.5, goodbye: 0.5)
+
+/// A value shared between a test and the threads it starts.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+    func update(_ body: (inout Value) -> Void) { lock.lock(); body(&value); lock.unlock() }
+}

@@ -20,7 +20,10 @@ final class LoudnessNormalizer {
     /// look-ahead), the rest come from `flush()`.
     func process(_ block: [Float]) -> [Float] {
         out.removeAll(keepingCapacity: true)
-        limiter.process(block.map { $0 * gain }, into: &out)
+        var scaled = block
+        let g = gain
+        scaled.withUnsafeMutableBufferPointer { b in for i in 0..<b.count { b[i] *= g } }
+        limiter.process(scaled, into: &out)
         return out
     }
 

@@ -54,49 +54,89 @@ final class TruePeakLimiter {
     var latency: Int { lookahead + 3 }
 
     func process(_ input: [Float], into output: inout [Float]) {
-        for x in input { push(x, into: &output) }
+        input.withUnsafeBufferPointer { run($0, count: $0.count, counting: true, into: &output) }
     }
 
     func flush(into output: inout [Float]) {
-        let tail = min(pending, latency)
-        for _ in 0..<latency { push(0, into: &output, counting: false) }
-        _ = tail
+        let zeros = [Float](repeating: 0, count: latency)
+        zeros.withUnsafeBufferPointer { run($0, count: $0.count, counting: false, into: &output) }
     }
 
-    private func push(_ x: Float, into output: inout [Float], counting: Bool = true) {
-        if counting { pending += 1 }
-        history[historyPos] = x
-        historyPos = (historyPos + 1) & 7
-        delay[delayPos] = x
-        delayPos = (delayPos + 1) % delay.count
-        inputCount += 1
-        guard inputCount >= 5 else { return }   // need x[m+4]
-        // Peak around m = n - 4: history holds x[n-7…n]; oldest at historyPos.
-        var p = abs(history[(historyPos + 3) & 7])   // x[m]
-        for phase in phases {
-            var y: Float = 0
-            for k in 0..<8 { y += phase[k] * history[(historyPos + k) & 7] }  // x[m-3+k]
-            p = max(p, abs(y))
-        }
-        let required: Float = p > ceiling ? ceiling / p : 1
-        let m = peakIndex
-        peakIndex += 1
-        // Sliding minimum over indices m-L … m.
-        while minCount > 0 && minValues[(minHead + minCount - 1) % minValues.count] >= required { minCount -= 1 }
-        minValues[(minHead + minCount) % minValues.count] = required
-        minIndices[(minHead + minCount) % minValues.count] = m
-        minCount += 1
-        while minIndices[minHead] < m - lookahead { minHead = (minHead + 1) % minValues.count; minCount -= 1 }
-        let h = minValues[minHead]
-        released = h < released ? h : h + (released - h) * release
-        boxSum += Double(released) - Double(boxRing[boxPos])
-        boxRing[boxPos] = released
-        boxPos = (boxPos + 1) % lookahead
-        // Output k = m - L + 1, whose input sample is `latency` behind the newest.
-        let k = m - lookahead + 1
-        guard k >= 0, pending > 0 else { return }
-        let index = (delayPos - 1 - latency + delay.count * 2) % delay.count
-        output.append(delay[index] * Float(boxSum / Double(lookahead)))
-        pending -= 1
+    /// The per-sample loop, on local copies of the state (class property
+    /// access per sample is slow in debug builds).
+    private func run(_ input: UnsafeBufferPointer<Float>, count: Int, counting: Bool, into output: inout [Float]) {
+        var historyPos = self.historyPos, delayPos = self.delayPos
+        var minHead = self.minHead, minCount = self.minCount
+        var released = self.released, boxPos = self.boxPos, boxSum = self.boxSum
+        var peakIndex = self.peakIndex, inputCount = self.inputCount, pending = self.pending
+        let ceiling = self.ceiling, lookahead = self.lookahead, release = self.release, latency = self.latency
+        let invLookahead = 1 / Double(lookahead)
+        let start = output.count
+        output.reserveCapacity(start + count)
+        var produced = [Float](repeating: 0, count: count)
+        var n = 0
+        history.withUnsafeMutableBufferPointer { history in
+        delay.withUnsafeMutableBufferPointer { delay in
+        minValues.withUnsafeMutableBufferPointer { minValues in
+        minIndices.withUnsafeMutableBufferPointer { minIndices in
+        boxRing.withUnsafeMutableBufferPointer { boxRing in
+        produced.withUnsafeMutableBufferPointer { out in
+        phases[0].withUnsafeBufferPointer { p0 in
+        phases[1].withUnsafeBufferPointer { p1 in
+        phases[2].withUnsafeBufferPointer { p2 in
+            let delayCount = delay.count, dequeCount = minValues.count
+            for i in 0..<count {
+                let x = input[i]
+                if counting { pending += 1 }
+                history[historyPos] = x
+                historyPos = (historyPos + 1) & 7
+                delay[delayPos] = x
+                delayPos += 1
+                if delayPos == delayCount { delayPos = 0 }
+                inputCount += 1
+                if inputCount < 5 { continue }   // need x[m+4]
+                // Peak around m = n − 4; history holds x[n−7…n], oldest at historyPos.
+                var p = abs(history[(historyPos + 3) & 7])
+                var y0: Float = 0, y1: Float = 0, y2: Float = 0
+                for k in 0..<8 {
+                    let h = history[(historyPos + k) & 7]
+                    y0 += p0[k] * h; y1 += p1[k] * h; y2 += p2[k] * h
+                }
+                p = max(p, abs(y0), abs(y1), abs(y2))
+                let required: Float = p > ceiling ? ceiling / p : 1
+                let m = peakIndex
+                peakIndex += 1
+                // Sliding minimum over indices m−L … m (monotonic deque).
+                while minCount > 0 && minValues[(minHead + minCount - 1) % dequeCount] >= required { minCount -= 1 }
+                let slot = (minHead + minCount) % dequeCount
+                minValues[slot] = required
+                minIndices[slot] = m
+                minCount += 1
+                while minIndices[minHead] < m - lookahead {
+                    minHead += 1
+                    if minHead == dequeCount { minHead = 0 }
+                    minCount -= 1
+                }
+                let h = minValues[minHead]
+                released = h < released ? h : h + (released - h) * release
+                boxSum += Double(released) - Double(boxRing[boxPos])
+                boxRing[boxPos] = released
+                boxPos += 1
+                if boxPos == lookahead { boxPos = 0 }
+                // Output sample k = m − L + 1, `latency` behind the newest input.
+                guard m - lookahead + 1 >= 0, pending > 0 else { continue }
+                var index = delayPos - 1 - latency
+                if index < 0 { index += delayCount }
+                if index < 0 { index += delayCount }
+                out[n] = delay[index] * Float(boxSum * invLookahead)
+                n += 1
+                pending -= 1
+            }
+        }}}}}}}}}
+        output.append(contentsOf: produced[0..<n])
+        self.historyPos = historyPos; self.delayPos = delayPos
+        self.minHead = minHead; self.minCount = minCount
+        self.released = released; self.boxPos = boxPos; self.boxSum = boxSum
+        self.peakIndex = peakIndex; self.inputCount = inputCount; self.pending = pending
     }
 }

@@ -8,7 +8,9 @@ import Foundation
 /// thread ends a session within about a second.
 ///
 /// One session per instance, driven by one thread; `cancel()` is the only
-/// method other threads may call.
+/// method other threads may call. After any outcome that ends the session
+/// (a decline, a timeout, a lost link, a cancellation) the transport is
+/// closed; `deinit` closes it in every case.
 public final class ObjectPushClient {
     public struct Timeouts: Sendable {
         /// Answer to CONNECT (the phone may show a pairing or trust prompt).
@@ -44,6 +46,7 @@ public final class ObjectPushClient {
     private let lock = NSLock()
     private var cancelRequested = false
     private var writing = false
+    private var writeSerial = 0
 
     public init(transport: Transport, timeouts: Timeouts = Timeouts(), maxPacketLength: Int = OBEXLimits.preferredPacketLength) {
         self.channel = PacketChannel(transport: transport)
@@ -60,15 +63,28 @@ public final class ObjectPushClient {
     /// Ends the session soon: a wait in progress notices within ~0.25 s,
     /// then ABORT and DISCONNECT are sent if the link allows (bounded by
     /// `timeouts.goodbye`) and the current and later objects end as
-    /// `.cancelled`. A write stuck on a peer that stopped reading is broken
-    /// off at once by interrupting the transport.
+    /// `.cancelled`. A packet being written gets `writeGrace` to finish
+    /// (so the session can still end politely); a write still stuck after
+    /// that (a peer that stopped reading) is broken off by interrupting the
+    /// transport.
     public func cancel() {
         lock.lock()
         cancelRequested = true
-        let stuckInWrite = writing
+        let stuckWrite = writing ? writeSerial : nil
         lock.unlock()
-        if stuckInWrite { channel.transport.interrupt() }
+        guard let serial = stuckWrite else { return }
+        let transport = channel.transport
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.writeGrace) { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            let stillStuck = self.writing && self.writeSerial == serial
+            self.lock.unlock()
+            if stillStuck { transport.interrupt() }
+        }
     }
+
+    /// How long a packet write in progress may take after `cancel()`.
+    static let writeGrace = 0.5
 
     public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelRequested }
 
@@ -259,9 +275,11 @@ public final class ObjectPushClient {
         do { bytes = try request.encoded() } catch {
             throw DeliveryOutcome.localFailure(detail: "cannot encode \(request.opcode): \(error)")
         }
-        if !ignoreCancel && isCancelled { throw DeliveryOutcome.cancelled }
-        lock.lock(); writing = true; let cancelledBeforeWrite = cancelRequested && !ignoreCancel; lock.unlock()
-        if cancelledBeforeWrite { lock.lock(); writing = false; lock.unlock(); throw DeliveryOutcome.cancelled }
+        lock.lock()
+        if !ignoreCancel && cancelRequested { lock.unlock(); throw DeliveryOutcome.cancelled }
+        writing = true
+        writeSerial &+= 1
+        lock.unlock()
         do {
             defer { lock.lock(); writing = false; lock.unlock() }
             try channel.write(bytes, deadline: writeDeadline)
@@ -294,13 +312,9 @@ public final class ObjectPushClient {
         case .closed: return .linkLost(step: step)
         case .cancelled: return .cancelled
         case .malformed(let e): return .protocolViolation(detail: e.description)
-        case .system(let s): return .linkLost(step: step).withDetail(s)
+        // Any other socket error (EHOSTUNREACH, ETIMEDOUT from the
+        // controller…) means the same to the caller: the link is gone.
+        case .system: return .linkLost(step: step)
         }
     }
-}
-
-extension DeliveryOutcome {
-    /// Transport errors other than a hang-up are reported as a lost link;
-    /// the detail is not kept (the outcome is a plain value).
-    fileprivate func withDetail(_: String) -> DeliveryOutcome { self }
 }

@@ -309,8 +309,8 @@ private final class ServerSession {
             try channel.write(bytes, deadline: .after(seconds: config.idleTimeout))
             return true
         } catch {
+            // The session ends; `summary.end` keeps its default, peerClosed.
             abandon(.connectionLost)
-            if summary.end == .peerClosed || summary.end == .disconnected { summary.end = .peerClosed }
             return false
         }
     }

@@ -61,9 +61,10 @@ public enum ReceiveFailure: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
-/// Decides what an `ObjectPushServer` accepts. All methods are called on
-/// the thread running `serve(_:)`. Every method has a default (accept all,
-/// ignore events).
+/// Decides what an `ObjectPushServer` accepts. Methods are called on the
+/// thread running `serve(_:)`; when several sessions are served at once,
+/// on several threads, so a shared delegate must be thread-safe. Every
+/// method has a default (accept all, ignore events).
 public protocol ObjectPushServerDelegate: AnyObject {
     /// A CONNECT arrived. Return false to refuse the whole connection with
     /// 0xC3 Forbidden (the session then ends).

@@ -180,9 +180,9 @@ enum PushCommand: Command {
         return octets.count == 6 && octets.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
     }
 
-    /// "host", "host:port", "[v6]:port", "port" (when `portOnlyAllowed`).
-    static func parseHostPort(_ text: String, defaultPort: UInt16, defaultHost: String? = nil) -> (String, UInt16)? {
-        if let host = defaultHost, let p = UInt16(text), p > 0 { return (host, p) }
+    /// "host", "host:port", "[v6]:port". Port 0 only when `allowPortZero`
+    /// (a listener picking a free port).
+    static func parseHostPort(_ text: String, defaultPort: UInt16, allowPortZero: Bool = false) -> (String, UInt16)? {
         var host = text
         var portText: Substring?
         if text.hasPrefix("[") {
@@ -199,7 +199,7 @@ enum PushCommand: Command {
         }
         guard !host.isEmpty else { return nil }
         guard let pt = portText else { return (host, defaultPort) }
-        guard let port = UInt16(pt), port > 0 else { return nil }
+        guard let port = UInt16(pt), port > 0 || allowPortZero else { return nil }
         return (host, port)
     }
 

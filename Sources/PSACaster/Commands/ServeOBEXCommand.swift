@@ -135,7 +135,7 @@ enum ServeOBEXCommand: Command {
     /// "PORT" (on 127.0.0.1), "HOST:PORT", "[V6]:PORT".
     static func parseListenAddress(_ text: String) -> (String, UInt16)? {
         if let p = UInt16(text) { return ("127.0.0.1", p) }
-        guard let (host, port) = PushCommand.parseHostPort(text, defaultPort: 0) else { return nil }
+        guard let (host, port) = PushCommand.parseHostPort(text, defaultPort: 0, allowPortZero: true) else { return nil }
         guard text.hasSuffix(":\(port)") else { return nil }   // a port is required
         return (host, port)
     }
