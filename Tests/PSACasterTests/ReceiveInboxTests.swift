@@ -39,6 +39,7 @@ final class ReceiveInboxTests: XCTestCase {
         let outcome = client.deliver([try PushObject(contentsOf: file, name: name)])[0]
         b.close()
         wait(for: [done], timeout: 90)
+        (delegate as? RecordingInbox)?.processPending()
         return outcome
     }
 

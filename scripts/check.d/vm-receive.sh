@@ -4,4 +4,4 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 [ -x .build/debug/psacaster ] || swift build >/dev/null 2>&1 || { echo "vm-receive: swift build failed"; exit 1; }
-exec vm/run.sh --phones 2 receive
+exec vm/run.sh --phones 3 receive

@@ -29,7 +29,22 @@ final class RecordingInbox: ObjectPushServerDelegate {
 
     deinit { try? FileManager.default.removeItem(at: uploads) }
 
+    private var pending: [ReceivedObject] = []
+
+    /// Called before the server answers the final PUT: only note the file,
+    /// so the phone hears "success" at once instead of waiting for an encode.
     func didReceive(_ object: ReceivedObject) {
+        lock.lock(); pending.append(object); lock.unlock()
+    }
+
+    /// Adds what arrived (call when the session has ended). Each upload is
+    /// deleted once it is in the catalog or was refused by `add`.
+    func processPending() {
+        lock.lock(); let objects = pending; pending = []; lock.unlock()
+        for object in objects { add(object) }
+    }
+
+    private func add(_ object: ReceivedObject) {
         defer { unlink(object.path) }
         let url = URL(fileURLWithPath: object.path)
         do {

@@ -51,6 +51,10 @@ enum ReceiveCommand: Command {
         let store = CatalogCLI.store(args)
         if store.exists { _ = try store.load() }   // a broken catalog is reported before anyone sends
         let adapter = try Adapter.select(args.value("adapter"))
+        // Staff phones can only connect to an adapter that page-scans.
+        for problem in AdapterSettings.apply(to: adapter, name: nil, connectable: true).problems {
+            Console.note("psacaster: warning: \(problem.description)")
+        }
         let listener = try RFCOMMListener(localAddress: adapter.address.description, channel: UInt8(channel))
         let record = try ObjectPushServiceRecord(channel: listener.channel)
         defer { withExtendedLifetime(record) {} }
@@ -80,8 +84,9 @@ enum ReceiveCommand: Command {
             let stopper = Thread { while receiveStopRequested == 0 && !server.isStopped { usleep(200_000) }; server.stop() }
             stopper.start()
             let before = inbox.added.count
-            _ = server.serve(connection.transport)
+            _ = server.serve(LingeringTransport(connection.transport))
             server.stop()
+            inbox.processPending()
             if !allowed {
                 refusedCount += 1
                 print("Refused a device that is not on the allowlist (\(refusedCount) so far).")
