@@ -60,11 +60,24 @@ if "$PY" -c 'import PyOBEX' 2>/dev/null; then
         && same "$WORK/out/pyobex-1m.opus" "$WORK/in/pyobex-1m.opus" && pass "PyOBEX client -> serve-obex: byte-identical" || fail "PyOBEX client -> serve-obex"
     "$PY" "$PEER" server --dir "$WORK/py-in" --port 0 --once > "$WORK/py.out" 2>&1 &
     PIDS+=($!)
-    for _ in $(seq 50); do PYPORT=$(awk '/^listening/ {print $2}' "$WORK/py.out"); [ -n "$PYPORT" ] && break; sleep 0.1; done
+    for _ in $(seq 50); do PYPORT=$(awk '/^listening/ {print $2}' "$WORK/py.out" 2>/dev/null); [ -n "$PYPORT" ] && break; sleep 0.1; done
     "$BIN" push "$WORK/out/b1m.opus" "$WORK/out/ñandú 求助.opus" --tcp "127.0.0.1:$PYPORT" >/dev/null \
         && same "$WORK/out/b1m.opus" "$WORK/py-in/b1m.opus" && same "$WORK/out/ñandú 求助.opus" "$WORK/py-in/ñandú 求助.opus" \
         && pass "psacaster push -> PyOBEX server: byte-identical, non-ASCII name kept" || fail "psacaster push -> PyOBEX server"
 else fail "PyOBEX not importable from $PY (scripts/setup.sh)"; fi
+
+# 24 senders that connect and say nothing: at most 16 sessions are held,
+# the rest are refused, and once they go the server still takes a push.
+python3 - "$PORT" <<'PY'
+import socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(24)]
+time.sleep(0.5)
+for s in socks: s.close()
+PY
+sleep 0.3
+"$BIN" push "$WORK/out/a64k.opus" --tcp "127.0.0.1:$PORT" > /dev/null 2>&1 \
+    && [ "$(grep -c 'sessions already running' "$WORK/serve.err")" -ge 8 ] \
+    && pass "24 silent senders: excess refused, server still serves" || fail "silent senders: $(tail -n 3 "$WORK/serve.err")"
 
 start_server "$WORK/in-declined" --decline
 "$BIN" push "$WORK/out/a64k.opus" "$WORK/out/b1m.opus" --tcp "127.0.0.1:$PORT" > "$WORK/declined.out"; rc=$?

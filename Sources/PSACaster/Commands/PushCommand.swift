@@ -63,11 +63,17 @@ enum PushCommand: Command {
         do {
             transport = try openTransport(target, deadline: .after(seconds: timeouts.connect))
         } catch {
-            let outcome = connectOutcome(error)
+            // Bluetooth explanations only for Bluetooth targets: a refused TCP
+            // connect is not a phone without Object Push.
+            var bluetooth: BlueZError?
+            if case .rfcomm = target { bluetooth = bluetoothError(error) }
+            let outcome: DeliveryOutcome
+            if case .rfcomm = target { outcome = connectOutcome(error) }
+            else { outcome = (error as? TransportError) == .timedOut ? .timedOut(step: .connect) : .linkLost(step: .connect) }
             let results = objects.map { Result(object: $0, outcome: outcome, seconds: 0) }
             if json { try Console.printJSON(Report(target: target.display, results: results)) }
             else { results.forEach { print($0.line) } }
-            if let e = bluetoothError(error) {
+            if let e = bluetooth {
                 Console.error("push: \(target.display): \(e.why). \(e.fix).")
             } else {
                 Console.error("push: cannot connect to \(target.display): \(describe(error)). \(connectAdvice(target))")

@@ -80,6 +80,7 @@ enum ServeOBEXCommand: Command {
         defer { sources.forEach { $0.cancel() } }
 
         let sessions = DispatchGroup()
+        let active = SessionCount()
         let once = args.flag("once")
         while !stopping.isSet {
             let transport: Transport
@@ -92,9 +93,17 @@ enum ServeOBEXCommand: Command {
                 server.serve(transport)
                 break
             }
+            // A bounded number of sessions: each holds a thread until its
+            // sender finishes or goes silent for --idle-timeout.
+            guard active.tryEnter(limit: maxSessions) else {
+                transport.close()
+                Console.note("serve-obex: \(maxSessions) sessions already running; refused a connection")
+                continue
+            }
             sessions.enter()
             Thread.detachNewThread {
                 server.serve(transport)
+                active.leave()
                 sessions.leave()
             }
         }
@@ -138,6 +147,21 @@ enum ServeOBEXCommand: Command {
         guard let (host, port) = PushCommand.parseHostPort(text, defaultPort: 0, allowPortZero: true) else { return nil }
         guard text.hasSuffix(":\(port)") else { return nil }   // a port is required
         return (host, port)
+    }
+
+    /// At most this many senders at once.
+    static let maxSessions = 16
+
+    final class SessionCount: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func tryEnter(limit: Int) -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        func leave() { lock.lock(); count -= 1; lock.unlock() }
     }
 
     final class Stopping: @unchecked Sendable {
