@@ -43,9 +43,9 @@ BEST="--speech --framesize 40 --set-ctl-int 4000=2048 --set-ctl-int 4004=1103"
 declare -A CMD
 CMD[opusenc-default]="opusenc --quiet --bitrate 16 $OUT/speech30.wav $OUT/opusenc-default.opus"
 CMD[opusenc-best]="opusenc --quiet --bitrate 16 $BEST $OUT/speech30.wav $OUT/opusenc-best.opus"
-CMD[psacaster-plain]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-plain.opus --no-trim --no-loudness -q"
-CMD[psacaster-loud]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-loud.opus --no-trim -q"
-CMD[psacaster-full]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-full.opus -q"
+CMD[psacaster-plain]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-plain.opus --no-trim --no-loudness -q --json"
+CMD[psacaster-loud]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-loud.opus --no-trim -q --json"
+CMD[psacaster-full]="$BIN encode $OUT/speech30.wav -o $OUT/psacaster-full.opus -q --json"
 ORDER="opusenc-default opusenc-best psacaster-plain psacaster-loud psacaster-full"
 
 "$VENV/bin/python" - "$OUT" "$RUNS" "$ORDER" <<PY
@@ -64,7 +64,7 @@ rows = {}
 for name in order:
     times = []
     for _ in range(runs):
-        t = time.perf_counter(); subprocess.run(shlex.split(cmds[name]), check=True); times.append(time.perf_counter() - t)
+        t = time.perf_counter(); subprocess.run(shlex.split(cmds[name]), check=True, stdout=subprocess.DEVNULL); times.append(time.perf_counter() - t)
     path = f"{out}/{name}.opus"
     subprocess.run(["opusinfo", path], check=True, stdout=subprocess.DEVNULL)
     dec = f"{out}/{name}.wav"
