@@ -11,6 +11,8 @@ public enum ObjectPushConnector {
         /// Seconds spent in SDP (0 when the channel was given) and in the RFCOMM connect.
         public let sdpSeconds: Double
         public let connectSeconds: Double
+        /// RFCOMM connects tried (2 when the first was refused and retried).
+        public let connectAttempts: Int
     }
 
     /// Throws `BlueZError` (`.cannotReceive`, `.outOfRange`, `.pairingFailed`,
@@ -20,16 +22,27 @@ public enum ObjectPushConnector {
         let t0 = Deadline.now()
         let ch = try channel ?? ObjectPushChannelLookup.channel(for: device, adapter: adapter, deadline: deadline)
         let t1 = Deadline.now()
-        let transport: RFCOMMTransport
-        do {
-            transport = try RFCOMMTransport.connect(to: device.description, channel: ch, from: adapter.address.description,
-                                                    deadline: deadline)
-        } catch TransportError.system(let op, let e) {
-            throw BlueZError.from(errno: e, operation: op, adapter: adapter.name)
+        var attempts = 0
+        var transport: RFCOMMTransport?
+        while transport == nil {
+            attempts += 1
+            do {
+                transport = try RFCOMMTransport.connect(to: device.description, channel: ch, from: adapter.address.description,
+                                                        deadline: deadline)
+            } catch TransportError.system(let op, let e) {
+                let error = BlueZError.from(errno: e, operation: op, adapter: adapter.name)
+                // Right after a fresh Just Works pairing, a Linux peer may
+                // refuse the channel ("security block") because it has not yet
+                // read the new link's key size; the encrypted link stays up a
+                // few seconds, so one quick retry succeeds (seen in the VM).
+                guard attempts == 1, error == .connectionRefused || error == .pairingFailed,
+                      deadline.remainingMilliseconds > 1500 else { throw error }
+                usleep(300_000)
+            }
         }
         let t2 = Deadline.now()
         func seconds(_ a: Deadline, _ b: Deadline) -> Double { Double(b.uptimeNanoseconds - a.uptimeNanoseconds) / 1e9 }
-        return Link(transport: transport, channel: ch, sdpSeconds: channel == nil ? seconds(t0, t1) : 0,
-                    connectSeconds: seconds(t1, t2))
+        return Link(transport: transport!, channel: ch, sdpSeconds: channel == nil ? seconds(t0, t1) : 0,
+                    connectSeconds: seconds(t1, t2), connectAttempts: attempts)
     }
 }

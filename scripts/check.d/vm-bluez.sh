@@ -4,4 +4,4 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 [ -x .build/debug/psacaster ] || swift build >/dev/null 2>&1 || { echo "vm-bluez: swift build failed"; exit 1; }
-exec vm/run.sh --phones 3 harness-smoke bt-scan bt-push bt-decline bt-no-opp bt-serve bt-link-lost
+exec vm/run.sh --phones 3 harness-smoke bt-scan bt-push bt-decline bt-no-opp bt-serve bt-link-lost bt-errors

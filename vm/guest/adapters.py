@@ -3,7 +3,7 @@
 costs ~0.6 s under TCG).
 
 usage: adapters.py setup PHONE_COUNT      wait for hci0..hciN, name the phones
-                                          "phone-N", make them pairable+discoverable
+                                          "phone-N", make them discoverable (not bondable)
        adapters.py discoverable hciN on|off
 """
 import sys
@@ -37,7 +37,11 @@ def setup(count):
         p = adapter("hci%d" % i)
         p.Set("org.bluez.Adapter1", "Alias", dbus.String("phone-%d" % i))
         p.Set("org.bluez.Adapter1", "Powered", dbus.Boolean(True))
-        p.Set("org.bluez.Adapter1", "Pairable", dbus.Boolean(True))
+        # Not bondable, like the Pi: each push pairs afresh (Just Works) and
+        # the link key is dropped at disconnect. A bondable phone keeps the
+        # key, and on the next pairing its kernel asks bluetoothd to confirm
+        # ("already has link key"); with no agent that is refused.
+        p.Set("org.bluez.Adapter1", "Pairable", dbus.Boolean(False))
         p.Set("org.bluez.Adapter1", "Discoverable", dbus.Boolean(True))
     adapter("hci0").Set("org.bluez.Adapter1", "Powered", dbus.Boolean(True))
 

@@ -32,7 +32,9 @@ DFLAG=""; [ "$VM_DEBUG" = 1 ] && DFLAG=-d
 /usr/libexec/bluetooth/bluetoothd -n -C $DFLAG -f "$VM_DIR/guest/main.conf" > "$VM_OUT/bluetoothd.log" 2>&1 &
 python3 "$VM_DIR/guest/adapters.py" setup "$PHONE_COUNT" > "$VM_OUT/adapters-setup.log" 2>&1 \
     || die "adapter setup over D-Bus failed ($(tail -n 1 "$VM_OUT/adapters-setup.log"))"
-log "controllers + bluetoothd + adapter setup done"
+python3 "$VM_DIR/guest/pairing-agent.py" /run/psa-vm/pairing.log /run/psa-vm/pairing-agent.ready >> "$VM_OUT/pairing-agent.log" 2>&1 &
+wait_for 20 test -f /run/psa-vm/pairing-agent.ready || die "pairing agent did not register"
+log "controllers + bluetoothd + adapter setup + pairing agent done"
 bdaddr() { hciconfig "$1" | awk '/BD Address/{print $3}'; }
 {
     echo "SESSION_BUS=$SESSION_BUS"
@@ -89,5 +91,6 @@ for f in "${VM_SCENARIOS[@]}"; do
     [ "$f" = "${VM_SCENARIOS[-1]}" ] || restore_phones
 done
 obexd_stop
+cp /run/psa-vm/pairing.log "$VM_OUT/pairing-requests.log" 2>/dev/null
 diagnostics
 exit $RC

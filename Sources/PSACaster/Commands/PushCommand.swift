@@ -114,7 +114,8 @@ enum PushCommand: Command {
             guard let device = BluetoothAddress(address) else { throw BlueZError.system(operation: "push", errno: EINVAL) }
             let link = try ObjectPushConnector.connect(to: device, adapter: adapter, channel: channel, deadline: deadline)
             let sdp = channel == nil ? String(format: "SDP lookup %.2f s (channel %d), ", link.sdpSeconds, link.channel) : ""
-            Console.note("push: \(sdp)RFCOMM connect from \(adapter.name) \(String(format: "%.2f", link.connectSeconds)) s")
+            let retried = link.connectAttempts > 1 ? " (\(link.connectAttempts) attempts)" : ""
+            Console.note("push: \(sdp)RFCOMM connect from \(adapter.name) \(String(format: "%.2f", link.connectSeconds)) s\(retried)")
             return link.transport
         }
     }
