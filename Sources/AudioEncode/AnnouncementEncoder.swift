@@ -11,9 +11,12 @@ import Foundation
 ///         options: EncodeOptions(title: "Helpline", language: "vi"))
 ///
 /// Memory stays small whatever the length: every pass streams the input in
-/// blocks. Up to three passes read it: (1) measure loudness and find the
-/// sound, (2) measure what the limiter leaves so the gain can be corrected,
-/// (3) encode. Passes 1–2 are skipped when trimming/loudness are off.
+/// blocks, and only the Opus packets (≈ 2 KB per second) are held. The
+/// passes: (1) measure loudness and find the sound, (2) measure what the
+/// limiter leaves at a few trial gains, (3) encode, then decode our own
+/// packets and measure them as a phone will play them — re-encoding with a
+/// corrected gain/ceiling if the decode misses −16 ± 0.5 LUFS or −1.3 dBTP.
+/// Passes 1–2 and the correction are skipped when trimming/loudness are off.
 ///
 /// Throws `AudioEncodeError` (one-line human message); on any error the
 /// output path is left untouched.

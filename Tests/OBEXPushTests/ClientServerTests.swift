@@ -180,27 +180,6 @@ final class ClientServerTests: XCTestCase {
         XCTAssertLessThanOrEqual(sizes.max() ?? 0, 255)
     }
 
-    func testLongNameWithSmallPacketsGoesInAHeaderOnlyPacketFirst() throws {
-        let name = String(repeating: "n", count: 120) + ".opus"   // 253 bytes as a Name header
-        var first: OBEXRequest?
-        var body: [UInt8] = []
-        let (peer, local) = try ScriptedPeer.start { peer in
-            _ = try peer.readRequest()
-            try peer.respondToConnect(maxPacketLength: 255)
-            while true {
-                let r = try peer.readRequest()
-                if first == nil { first = r }
-                if r.opcode == .disconnect { try peer.respond(0xA0); return }
-                for h in r.headers where h.id == .body || h.id == .endOfBody { body += h.bytes ?? [] }
-                try peer.respond(r.opcode == .putFinal ? 0xA0 : 0x90)
-            }
-        }
-        let client = ObjectPushClient(transport: local, timeouts: fastTimeouts)
-        XCTAssertEqual(client.deliver([PushObject(name: name, bytes: [1, 2, 3])]), [.delivered])
-        XCTAssertTrue(peer.wait())
-        XCTAssertEqual(first?.headers.first(.name)?.text, name)
-        XCTAssertEqual(body, [1, 2, 3])
-    }
 }
 
 /// Bodies streamed from files.
@@ -245,5 +224,49 @@ final class FileSourceTests: XCTestCase {
         XCTAssertEqual(PushObject.mimeType(forName: "a.mp3"), "audio/mpeg")
         XCTAssertNil(PushObject.mimeType(forName: "noextension"))
         XCTAssertNil(PushObject.mimeType(forName: ".opus"))
+    }
+}
+
+final class SmallPacketTests: XCTestCase {
+    func testNameTooLongForTheSmallestPacketIsALocalFailureNotAnOversizedPacket() throws {
+        let (peer, local) = try ScriptedPeer.start { peer in
+            _ = try peer.readRequest(); try peer.respondToConnect(maxPacketLength: 255)
+            while let r = try? peer.readRequest(timeout: 2) {
+                try peer.respond(0xA0)
+                if r.opcode == .disconnect { return }
+            }
+        }
+        let client = ObjectPushClient(transport: local, timeouts: fastTimeouts)
+        let outcome = client.push(PushObject(name: String(repeating: "x", count: 200) + ".opus", bytes: [1]))
+        guard case .localFailure = outcome else { return XCTFail("\(outcome)") }
+        client.disconnect()
+        XCTAssertTrue(peer.finish())
+        XCTAssertEqual(peer.requests.map(\.opcode), [.connect, .disconnect], "nothing oversized was sent")
+    }
+
+    func testHeadersSplitAcrossPacketsWhenTheyDoNotFitTogether() throws {
+        // Name (3 + 2×(120+1) = 245 bytes) fits a 255-byte packet only alone;
+        // Type and Length follow in the next packet with the first Body bytes.
+        let name = String(repeating: "y", count: 115) + ".opus"
+        var packets: [OBEXRequest] = []
+        var body: [UInt8] = []
+        let (peer, local) = try ScriptedPeer.start { peer in
+            _ = try peer.readRequest(); try peer.respondToConnect(maxPacketLength: 255)
+            while true {
+                let packet = try peer.readPacket()
+                XCTAssertLessThanOrEqual(packet.count, 255)
+                let r = try OBEXRequest.decode(packet[...], maxPacketLength: 255)
+                packets.append(r)
+                if r.opcode == .disconnect { try peer.respond(0xA0); return }
+                for h in r.headers where h.id == .body || h.id == .endOfBody { body += h.bytes ?? [] }
+                try peer.respond(r.opcode == .putFinal ? 0xA0 : 0x90)
+            }
+        }
+        let payload = randomBytes(1000)
+        XCTAssertEqual(ObjectPushClient(transport: local, timeouts: fastTimeouts).deliver([PushObject(name: name, bytes: payload)]), [.delivered])
+        XCTAssertTrue(peer.finish())
+        XCTAssertEqual(packets.first?.headers.map(\.id), [.name])
+        XCTAssertEqual(packets.dropFirst().first?.headers.map(\.id), [.type, .length, .body])
+        XCTAssertEqual(body, payload)
     }
 }

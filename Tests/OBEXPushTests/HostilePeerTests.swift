@@ -164,6 +164,30 @@ final class HostilePeerTests: XCTestCase {
         }, expect: { if case .protocolViolation = $0 { return true }; if case .linkLost = $0 { return true }; return false }, within: 2)
     }
 
+    func testMutatedAnswersNeverCrashOrHangTheClient() throws {
+        // A valid answer stream for one small object, randomly corrupted;
+        // the peer then hangs up, so every run ends at once.
+        let valid: [UInt8] = try OBEXResponse(code: .success, connect: OBEXConnectFields(maxPacketLength: 0x400)).encoded()
+            + [0x90, 0x00, 0x03, 0xA0, 0x00, 0x03, 0xA0, 0x00, 0x03]
+        var rng = SystemRandomNumberGenerator()
+        var kinds: Set<String> = []
+        for _ in 0..<150 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            let (peer, local) = try ScriptedPeer.start { peer in try? peer.send(bytes) }
+            let client = ObjectPushClient(transport: local, timeouts: fastTimeouts)
+            let start = Date()
+            let outcome = client.deliver([PushObject(name: "a.opus", bytes: randomBytes(3000))])
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+            kinds.insert(outcome.first?.kind ?? "none")
+            XCTAssertEqual(local.fileDescriptor, -1)
+            XCTAssertTrue(peer.finish())
+        }
+        XCTAssertTrue(kinds.isSubset(of: ["delivered", "declined", "unsupported", "busy", "refused", "timed-out", "link-lost", "protocol-violation"]), "\(kinds)")
+    }
+
     func testNextPhoneIsServedAfterAHostileOne() throws {
         try push(to: { peer in _ = try peer.readRequest(); try peer.send([0x00, 0x00, 0x00]) },
                  expect: { if case .protocolViolation = $0 { return true }; return false }, within: 1)
@@ -178,14 +202,20 @@ final class CancellationTests: XCTestCase {
         let (peer, local) = try ScriptedPeer.start { peer in
             _ = try peer.readRequest(); try peer.respondToConnect()
             _ = try peer.readRequest()          // the user is deciding…
+            peer.reached()
             tail.append(peer.answerNext())      // ABORT
             tail.append(peer.answerNext())      // DISCONNECT
         }
         let client = ObjectPushClient(transport: local)    // default 60 s decision deadline
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { client.cancel() }
-        let start = Date()
+        let cancelledAt = Locked<Date?>(nil)
+        Thread.detachNewThread {
+            guard peer.waitUntilReached() else { return }
+            Thread.sleep(forTimeInterval: 0.2)
+            cancelledAt.update { $0 = Date() }
+            client.cancel()
+        }
         let outcomes = client.deliver([PushObject(name: "a.opus", bytes: randomBytes(100_000)), PushObject(name: "b.opus", bytes: [1])])
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = Date().timeIntervalSince(try XCTUnwrap(cancelledAt.get()))
         XCTAssertEqual(outcomes, [.cancelled, .cancelled])
         XCTAssertLessThan(elapsed, 1.5, "cancel must take effect within about a second")
         XCTAssertTrue(peer.wait())
@@ -197,13 +227,18 @@ final class CancellationTests: XCTestCase {
         let (peer, local) = try ScriptedPeer.start { peer in
             _ = try peer.readRequest(); try peer.respondToConnect()
             _ = try peer.readRequest()
+            peer.reached()
             peer.idle(4)                        // answers nothing, not even ABORT
         }
         let client = ObjectPushClient(transport: local)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { client.cancel() }
-        let start = Date()
+        let cancelledAt = Locked<Date?>(nil)
+        Thread.detachNewThread {
+            guard peer.waitUntilReached() else { return }
+            cancelledAt.update { $0 = Date() }
+            client.cancel()
+        }
         XCTAssertEqual(client.push(PushObject(name: "a.opus", bytes: [1, 2, 3])), .cancelled)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0)
+        XCTAssertLessThan(Date().timeIntervalSince(try XCTUnwrap(cancelledAt.get())), 2.0)
         XCTAssertTrue(peer.finish())
     }
 
@@ -213,15 +248,21 @@ final class CancellationTests: XCTestCase {
             _ = try peer.readRequest()
             // Answer Continue many times ahead, then stop reading: the
             // client's writes fill the socket buffer and block.
-            for _ in 0..<400 { try peer.respond(0x90) }
+            for _ in 0..<20 { try peer.respond(0x90) }   // more than the socket buffer lets through
+            peer.reached()
             peer.holdUntilReleased(max: 5)
         }
         let client = ObjectPushClient(transport: local, timeouts: .init(transfer: 30))
         let object = PushObject(name: "a.opus", bytes: [UInt8](repeating: 0x55, count: 20 << 20))
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { client.cancel() }
-        let start = Date()
+        let cancelledAt = Locked<Date?>(nil)
+        Thread.detachNewThread {
+            guard peer.waitUntilReached() else { return }
+            Thread.sleep(forTimeInterval: 0.5)   // the client's writes fill the socket buffer
+            cancelledAt.update { $0 = Date() }
+            client.cancel()
+        }
         XCTAssertEqual(client.push(object), .cancelled)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0)
+        XCTAssertLessThan(Date().timeIntervalSince(try XCTUnwrap(cancelledAt.get())), 1.5)
         XCTAssertEqual(local.fileDescriptor, -1)
         peer.release()
         XCTAssertTrue(peer.wait())
@@ -234,6 +275,7 @@ final class CancellationTests: XCTestCase {
             let (peer, local) = try ScriptedPeer.start { peer in
                 _ = try peer.readRequest(); try peer.respondToConnect()
                 _ = try peer.readRequest()
+                peer.reached()
                 _ = peer.answerNext(); _ = peer.answerNext()
             }
             peers.append(peer)
@@ -249,7 +291,7 @@ final class CancellationTests: XCTestCase {
                 group.leave()
             }
         }
-        Thread.sleep(forTimeInterval: 0.3)
+        for peer in peers { XCTAssertTrue(peer.waitUntilReached()) }   // every phone is asking its user
         let start = Date()
         clients.forEach { $0.cancel() }
         XCTAssertEqual(group.wait(timeout: .now() + 3), .success)

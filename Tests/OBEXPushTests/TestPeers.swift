@@ -10,6 +10,7 @@ final class ScriptedPeer {
     let transport: SocketTransport
     private let done = DispatchSemaphore(value: 0)
     private let released = DispatchSemaphore(value: 0)
+    private let milestone = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var _requests: [OBEXRequest] = []
     private var _error: Error?
@@ -67,6 +68,11 @@ final class ScriptedPeer {
             guard let bytes = try? transport.read(maxBytes: 1 << 16, deadline: deadline), !bytes.isEmpty else { return }
         }
     }
+
+    /// The script marks a point (e.g. "the user is now deciding") that the
+    /// test waits for, so timing does not depend on machine load.
+    func reached() { milestone.signal() }
+    func waitUntilReached(timeout: Double = 10) -> Bool { milestone.wait(timeout: .now() + timeout) == .success }
 
     /// Does nothing at all (not even reading) until `release()` or timeout.
     func holdUntilReleased(max seconds: Double) { _ = released.wait(timeout: .now() + seconds) }

@@ -9,6 +9,7 @@ final class AtomicOutputFile {
     let temporaryPath: String
     private var fd: Int32
     private var committed = false
+    private var cleanupSlot: Int?
     private(set) var bytesWritten = 0
 
     init(path: String) throws {
@@ -23,11 +24,17 @@ final class AtomicOutputFile {
             throw AudioEncodeError.outputNotWritable(path: path, reason: "a folder has that name")
         }
         temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        cleanupSlot = InterruptCleanup.register(temporaryPath)
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 { throw Self.error(errno, path: path) }
+        if fd < 0 {
+            let code = errno
+            InterruptCleanup.unregister(cleanupSlot)
+            throw Self.error(code, path: path)
+        }
     }
 
     deinit {
+        InterruptCleanup.unregister(cleanupSlot)
         if !committed {
             if fd >= 0 { close(fd) }
             unlink(temporaryPath)
@@ -54,6 +61,7 @@ final class AtomicOutputFile {
         fd = -1
         if rename(temporaryPath, path) != 0 { throw Self.error(errno, path: path) }
         committed = true
+        InterruptCleanup.unregister(cleanupSlot)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { _ = fsync(dirfd); close(dirfd) }

@@ -21,6 +21,7 @@ final class InputDecoder {
     /// The file libsndfile reads: the input itself or ffmpeg's conversion.
     private let readablePath: String
     private var temporaryPath: String?
+    private var cleanupSlot: Int?
 
     /// Extensions of formats only ffmpeg decodes here.
     static let ffmpegExtensions: Set<String> = ["m4a", "m4b", "mp4", "aac", "3gp", "3g2", "3ga", "amr", "awb", "wma", "webm", "mka", "mkv", "caf"]
@@ -48,10 +49,17 @@ final class InputDecoder {
             guard let ffmpeg = Self.findExecutable("ffmpeg") else {
                 throw AudioEncodeError.needsFFmpeg(path: path, format: format)
             }
-            let converted = try Self.convertWithFFmpeg(ffmpeg, input: path, maxSeconds: maxSeconds)
+            let temp = NSTemporaryDirectory() + "psacaster-decode-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).wav"
+            cleanupSlot = InterruptCleanup.register(temp)
+            let converted: String
+            do { converted = try Self.convertWithFFmpeg(ffmpeg, input: path, output: temp, maxSeconds: maxSeconds) } catch {
+                InterruptCleanup.unregister(cleanupSlot)
+                throw error
+            }
             temporaryPath = converted
             do { reader = try SoundFileReader(path: converted) } catch {
                 unlink(converted)
+                InterruptCleanup.unregister(cleanupSlot)
                 throw AudioEncodeError.ffmpegFailed(path: path, detail: "its output was unreadable")
             }
             readablePath = converted
@@ -69,7 +77,10 @@ final class InputDecoder {
         }
     }
 
-    deinit { if let t = temporaryPath { unlink(t) } }
+    deinit {
+        if let t = temporaryPath { unlink(t) }
+        InterruptCleanup.unregister(cleanupSlot)
+    }
 
     /// libsndfile logs "data : 64000 (should be 29956)" for a WAV whose data
     /// chunk runs past the end of the file, and "Chunk size … > file length"
@@ -122,8 +133,7 @@ final class InputDecoder {
     /// Converts the first audio stream to a float WAV at its own rate and
     /// channel count (our stages do the downmix and resampling), stopping a
     /// second past the duration limit so a 2-hour file costs little.
-    static func convertWithFFmpeg(_ ffmpeg: String, input: String, maxSeconds: Double) throws -> String {
-        let temp = NSTemporaryDirectory() + "psacaster-decode-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).wav"
+    static func convertWithFFmpeg(_ ffmpeg: String, input: String, output temp: String, maxSeconds: Double) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = ["-nostdin", "-hide_banner", "-v", "error", "-y", "-i", input,

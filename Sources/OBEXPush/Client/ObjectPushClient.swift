@@ -188,28 +188,38 @@ public final class ObjectPushClient {
 
     private func put(_ object: PushObject) throws -> DeliveryOutcome {
         let body = try BodyReader(object)
-        var headers = connectionIDHeader()
-        headers.append(.name(object.name))
-        if let type = object.type { headers.append(.type(type)) }
-        headers.append(.length(object.length))
+        var pending = connectionIDHeader()
+        pending.append(.name(object.name))
+        if let type = object.type { pending.append(.type(type)) }
+        pending.append(.length(object.length))
         var bodySent = false
+        var anySent = false
         while true {
-            let fixed = 3 + headers.reduce(0) { $0 + $1.encodedLength }
-            // Body header costs 3 bytes. If the names alone fill a small
-            // packet, send them first without Body.
-            let room = peerMaxPacketLength - fixed - 3
+            // As many headers as fit (Connection ID stays first); a long name
+            // on a small-packet phone goes in packets of its own first.
+            var headers: [OBEXHeader] = []
+            var size = 3
+            while let h = pending.first, size + h.encodedLength <= peerMaxPacketLength {
+                headers.append(h)
+                size += h.encodedLength
+                pending.removeFirst()
+            }
+            if headers.isEmpty && !pending.isEmpty {
+                if anySent { abortTransfer() }
+                return .localFailure(detail: "a \(pending[0].id) header of \(pending[0].encodedLength) bytes does not fit the phone's \(peerMaxPacketLength)-byte packets")
+            }
+            // Then as much body as fits (the Body header costs 3 bytes).
+            let room = peerMaxPacketLength - size - 3
             var packetCarriesBody = false
-            if room > 0 || (room == 0 && body.remaining == 0) {
+            if pending.isEmpty && (room > 0 || (room == 0 && body.remaining == 0)) {
                 let chunk: [UInt8]
                 do { chunk = try body.next(max(0, room)) } catch let failure as DeliveryOutcome {
-                    if bodySent { abortTransfer() }
+                    if anySent { abortTransfer() }
                     throw failure
                 }
                 let last = body.remaining == 0
                 headers.append(last ? .endOfBody(chunk) : .body(chunk))
                 packetCarriesBody = true
-            } else if headers.isEmpty {
-                return .localFailure(detail: "the peer's max packet length \(peerMaxPacketLength) leaves no room for data")
             }
             let final = packetCarriesBody && body.remaining == 0
             let request = OBEXRequest(opcode: final ? .putFinal : .put, headers: headers)
@@ -229,7 +239,7 @@ public final class ObjectPushClient {
                 return outcome
             }
             if packetCarriesBody { bodySent = true }
-            headers = []
+            anySent = true
             if response.code.isContinue {
                 if final { return .protocolViolation(detail: "the peer answered Continue to the final PUT") }
                 continue

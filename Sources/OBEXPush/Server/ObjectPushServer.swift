@@ -46,11 +46,12 @@ public final class ObjectPushServer {
     }
 
     public let configuration: Configuration
-    public weak var delegate: ObjectPushServerDelegate?
+    /// Held strongly: a refusing delegate that vanished would silently turn
+    /// the server into accept-all.
+    public var delegate: ObjectPushServerDelegate?
     private let lock = NSLock()
     private var stopRequested = false
 
-    /// Holds the delegate weakly; keep it alive while serving.
     public init(configuration: Configuration, delegate: ObjectPushServerDelegate? = nil) {
         self.configuration = configuration
         self.delegate = delegate

@@ -1,3 +1,6 @@
+// CBluetooth includes <sys/socket.h> textually, so in a whole-module (release)
+// build it, not Glibc, owns SOCK_STREAM and friends; import it to see them.
+import CBluetooth
 import Foundation
 
 /// OBEX over TCP (port 650 by convention): used by `--tcp`, tests and

@@ -171,7 +171,7 @@ enum ServeOBEXCommand: Command {
 
         private func emit(_ fields: [String: Any], text: String) {
             lock.lock(); defer { lock.unlock() }
-            if json, let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) {
+            if json, let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
             } else {
                 FileHandle.standardOutput.write(Data((text + "\n").utf8))

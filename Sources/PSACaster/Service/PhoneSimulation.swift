@@ -221,6 +221,9 @@ final class PhoneBehaviourDelegate: ObjectPushServerDelegate {
     private let lock = NSLock()
     private var vanishingLinks: [ObjectIdentifier: Transport] = [:]
     private var current: (link: Transport, vanishing: Bool)?
+    /// Android asks its user about the first object of a session; once she
+    /// accepts, later objects in the same session are accepted without asking.
+    private var answeredThisLink = false
 
     init(phone: PhoneSimulation.Phone, simulation: PhoneSimulation) {
         self.phone = phone
@@ -230,7 +233,7 @@ final class PhoneBehaviourDelegate: ObjectPushServerDelegate {
     /// Called before serving a link; one link at a time per phone is enough
     /// here (the service never opens two sessions to one phone).
     func register(link: Transport, vanishing: Bool) {
-        lock.lock(); current = (link, vanishing); lock.unlock()
+        lock.lock(); current = (link, vanishing); answeredThisLink = false; lock.unlock()
     }
 
     func decide(on offer: IncomingOffer) -> OfferDecision {
@@ -243,7 +246,8 @@ final class PhoneBehaviourDelegate: ObjectPushServerDelegate {
             c.link.close()
             return .decline
         }
-        Thread.sleep(forTimeInterval: phone.decideSeconds)
+        lock.lock(); let asked = answeredThisLink; answeredThisLink = true; lock.unlock()
+        if !asked { Thread.sleep(forTimeInterval: phone.decideSeconds) }
         return phone.behaviour == .decline ? .decline : .accept
     }
 }
