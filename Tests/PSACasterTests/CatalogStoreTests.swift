@@ -133,6 +133,19 @@ final class CatalogStoreTests: XCTestCase {
         XCTAssertEqual(repaired.repairs.count, 1)
     }
 
+    func testALiveWritersStagingIsNeverSwept() throws {
+        let store = CatalogStore(root: dir)
+        _ = try store.add(staged: try staged(store, "a"), draft: try draft("One"))
+        let me = getpid()
+        // An encode in progress: our staged name, and the encoder's temporary beside it.
+        let names = ["\(me)-7.opus", ".\(me)-7.opus.tmp-\(me)-99", "no-pid-here.opus"]
+        for n in names { try Data("x".utf8).write(to: store.stagingURL.appendingPathComponent(n)) }
+        try Data("x".utf8).write(to: store.stagingURL.appendingPathComponent(".999999-1.opus.tmp-999999-2"))
+        _ = try store.add(staged: try staged(store, "b"), draft: try draft("Two"))   // a second writer sweeps
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: store.stagingURL.path))
+        XCTAssertEqual(left, Set(names))
+    }
+
     func testManifestRulesAreEnforcedOnWrite() throws {
         let store = CatalogStore(root: dir)
         _ = try store.add(staged: try staged(store, "a"), draft: try draft("One"))

@@ -87,6 +87,13 @@ run show no-such-id
 check "unknown id" 'one_line_error'
 check "nothing changed and no leftovers after the refusals" '[ "$before" = "$(snapshot)" ]'
 
+run receive --lang my
+check "receive without an allowlist refuses to start" 'one_line_error && [ "$RC" = 2 ] && grep -q -- "--allow" "$W/err"'
+run receive --allow 00:11:22:33:44 --lang my
+check "receive with a malformed address" 'one_line_error && [ "$RC" = 2 ]'
+run receive --allow 00:11:22:33:44:55 --lang xx
+check "receive with an unknown language" 'one_line_error && [ "$RC" = 2 ]'
+
 echo "-- damaged catalogs"
 cp "$W/Audio/vi/info-vi.opus" "$W/keep.opus"
 printf 'X' | dd of="$W/Audio/vi/info-vi.opus" bs=1 seek=500 conv=notrunc 2>/dev/null

@@ -50,8 +50,13 @@ enum AnnouncementIntake {
 
     /// The project's speech pipeline (decode, mono, trim, −16 LUFS, Opus 16 kbps).
     static func encode(_ input: URL, to output: URL, title: String, language: String) throws -> Double {
+        // A progress line for people at a terminal (long field recordings take a while).
+        let progress: ((Double) -> Void)? = Console.stderrIsTerminal ? { fraction in
+            FileHandle.standardError.write(Data("\rencoding \(input.lastPathComponent): \(Int(fraction * 100))%\u{1B}[K".utf8))
+        } : nil
+        defer { if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
         let report = try AnnouncementEncoder.encode(input: input.path, output: output.path,
-                                                    options: EncodeOptions(title: title, language: language))
+                                                    options: EncodeOptions(title: title, language: language), progress: progress)
         return report.durationSeconds
     }
 }

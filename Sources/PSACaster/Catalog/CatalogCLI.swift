@@ -10,6 +10,13 @@ enum CatalogCLI {
         CatalogStore.locate(option: args.value("catalog"))
     }
 
+    /// The catalog, which must already exist (remove, approve, campaign edit…).
+    static func existingStore(_ args: ParsedArguments) throws -> CatalogStore {
+        let store = store(args)
+        try store.requireExisting()
+        return store
+    }
+
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return String(format: "%d:%02d", s / 60, s % 60)

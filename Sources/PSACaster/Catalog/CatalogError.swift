@@ -21,7 +21,6 @@ enum CatalogError: Error, CustomStringConvertible, Equatable {
     case busy(path: String)
     case diskFull(path: String)
     case io(operation: String, path: String, reason: String)
-    case notInCatalog(path: String)
 
     var description: String {
         switch self {
@@ -61,8 +60,6 @@ enum CatalogError: Error, CustomStringConvertible, Equatable {
             return "catalog: the disk holding \(p) is full; nothing was changed. Free some space (or remove old announcements) and try again"
         case .io(let op, let p, let r):
             return "catalog: cannot \(op) \(p): \(r). Check the folder exists and is writable (permissions, read-only disk)"
-        case .notInCatalog(let p):
-            return "catalog: \(p) is not inside the catalog folder. Keep announcement files in the catalog's language folders"
         }
     }
 

@@ -48,9 +48,14 @@ final class CatalogStore {
         return FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir) && isDir.boolValue
     }
 
+    /// For commands that change an existing catalog (never create one by mistake).
+    func requireExisting() throws {
+        guard exists else { throw CatalogError.noCatalog(path: root.path) }
+    }
+
     /// The current manifest. A folder without catalog.json is an empty catalog.
     func load() throws -> CatalogManifest {
-        guard exists else { throw CatalogError.noCatalog(path: root.path) }
+        try requireExisting()
         return try Self.readManifest(at: manifestURL) ?? CatalogManifest()
     }
 
@@ -250,10 +255,18 @@ final class CatalogStore {
     /// files of a live process (an encode in progress) are left alone.
     private func sweepLeftovers() {
         let fm = FileManager.default
-        func ownerIsDead(_ name: String, prefix: String) -> Bool {
+        /// Names start with their writer's pid ("<pid>-…", or ".<pid>-…" for
+        /// the encoder's own temporary next to our staging file). A name with
+        /// no pid is left alone unless a day old.
+        func ownerIsDead(_ url: URL, after prefix: String) -> Bool {
+            var name = Substring(url.lastPathComponent)
             guard name.hasPrefix(prefix) else { return false }
-            let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
-            guard let pid = Int32(digits) else { return true }
+            name = name.dropFirst(prefix.count)
+            if name.hasPrefix(".") { name = name.dropFirst() }
+            guard let pid = Int32(name.prefix { $0.isNumber }) else {
+                let modified = (try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? Date()
+                return Date().timeIntervalSince(modified) > 86_400
+            }
             return kill(pid, 0) != 0 && errno == ESRCH
         }
         var folders = [root]
@@ -261,13 +274,15 @@ final class CatalogStore {
             for e in entries where !e.hasPrefix(".") { folders.append(root.appendingPathComponent(e)) }
         }
         for folder in folders {
-            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where ownerIsDead(name, prefix: DurableFile.temporaryPrefix) {
-                unlink(folder.appendingPathComponent(name).path)
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                let url = folder.appendingPathComponent(name)
+                if ownerIsDead(url, after: DurableFile.temporaryPrefix) { unlink(url.path) }
             }
         }
         // Staging holds files and (for receive) upload folders.
-        for name in (try? fm.contentsOfDirectory(atPath: stagingURL.path)) ?? [] where ownerIsDead(name, prefix: "") {
-            try? fm.removeItem(at: stagingURL.appendingPathComponent(name))
+        for name in (try? fm.contentsOfDirectory(atPath: stagingURL.path)) ?? [] {
+            let url = stagingURL.appendingPathComponent(name)
+            if ownerIsDead(url, after: "") { try? fm.removeItem(at: url) }
         }
     }
 }

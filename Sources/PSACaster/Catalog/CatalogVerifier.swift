@@ -29,7 +29,7 @@ struct CatalogReport: Encodable {
 /// and dropping the broken entries from the manifest.
 enum CatalogVerifier {
     static func verify(_ store: CatalogStore) throws -> CatalogReport {
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        try store.requireExisting()
         // Under the lock when we can take it, so a writer's change in flight
         // does not look like a fault; lockless on a read-only catalog.
         if access(store.root.path, W_OK) == 0 {
@@ -92,7 +92,7 @@ enum CatalogVerifier {
     /// Repairs under the writer lock. A manifest from a newer version, or a
     /// folder that is not a catalog, is refused rather than "repaired".
     static func repair(_ store: CatalogStore, now: Date = Date()) throws -> CatalogReport {
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        try store.requireExisting()
         let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate, .withTime, .withTimeZone])
             .replacingOccurrences(of: ":", with: "")
         let bin = store.quarantineURL.appendingPathComponent(stamp)

@@ -41,9 +41,10 @@ enum AddCommand: Command {
         return 0
     }
 
-    /// The checks add, record and receive share: language, title, file name.
+    /// The checks add and record share (both declare these options):
+    /// language, title, file name, helpline.
     static func draft(from args: ParsedArguments, source: String) throws -> CatalogStore.Draft {
-        let name = spec.name == args.spec.name ? "add" : args.spec.name
+        let name = args.spec.name
         guard let langText = args.value("lang") else {
             throw UsageError.invalid("--lang CODE is required (the language spoken, e.g. --lang my). Run 'psacaster \(name) --help'.", command: name)
         }
@@ -62,14 +63,14 @@ enum AddCommand: Command {
             throw UsageError.badValue("--source", value: source, expected: sources.joined(separator: ", "), command: name)
         }
         var fileName: String?
-        if var f = args.spec.option(named: "file-name") != nil ? args.value("file-name") : nil {
+        if var f = args.value("file-name") {
             if !f.lowercased().hasSuffix(".opus") { f += ".opus" }
             guard DeliveryName.isValid(f) else {
                 throw CatalogError.badFileName(name: f, reason: "only ASCII letters, digits, '-', '_' and '.', at most \(DeliveryName.maxLength) characters")
             }
             fileName = f
         }
-        let helpline = args.spec.option(named: "helpline") != nil ? args.value("helpline")?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        let helpline = args.value("helpline")?.trimmingCharacters(in: .whitespacesAndNewlines)
         return CatalogStore.Draft(title: cleanTitle, language: language, helpline: helpline?.isEmpty == true ? nil : helpline,
                                   source: source, durationSeconds: 0, fileName: fileName)
     }

@@ -16,8 +16,7 @@ enum ApproveCommand: Command {
               !by.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw UsageError.invalid("--by NAME is required: the fluent speaker who checked the recording. Run 'psacaster approve --help'.", command: "approve")
         }
-        let store = CatalogCLI.store(args)
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        let store = try CatalogCLI.existingStore(args)
         let previous: Approval? = try store.update { manifest in
             guard let i = manifest.announcements.firstIndex(where: { $0.id == id }) else { throw CatalogError.unknownAnnouncement(id: id) }
             if let existing = manifest.announcements[i].approval { return existing }

@@ -13,8 +13,7 @@ enum CampaignEditCommand: Command {
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let name = args.positional(0)!
         let newName = try args.value("rename").map(CampaignSelection.name)
-        let store = CatalogCLI.store(args)
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        let store = try CatalogCLI.existingStore(args)
         let campaign: Campaign = try store.update { manifest in
             guard let i = manifest.campaigns.firstIndex(where: { $0.name == name }) else { throw CatalogError.unknownCampaign(name: name) }
             let selection = try CampaignSelection.parse(args, manifest: manifest, name: name)

@@ -12,8 +12,7 @@ enum CampaignRemoveCommand: Command {
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let name = args.positional(0)!
-        let store = CatalogCLI.store(args)
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        let store = try CatalogCLI.existingStore(args)
         try store.update { manifest in
             guard let i = manifest.campaigns.firstIndex(where: { $0.name == name }) else { throw CatalogError.unknownCampaign(name: name) }
             manifest.campaigns.remove(at: i)

@@ -11,8 +11,7 @@ enum RemoveCommand: Command {
         examples: ["psacaster remove vi-old-helpline"])
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
-        let store = CatalogCLI.store(args)
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        let store = try CatalogCLI.existingStore(args)
         let (a, campaigns) = try store.remove(id: args.positional(0)!)
         print("Removed \(a.id) (\"\(a.title)\", \(a.file)).")
         if !campaigns.isEmpty { print("Also taken out of campaign\(campaigns.count > 1 ? "s" : ""): \(campaigns.joined(separator: ", ")).") }

@@ -12,8 +12,7 @@ enum UnapproveCommand: Command {
 
     static func run(_ args: ParsedArguments) throws -> Int32 {
         let id = args.positional(0)!
-        let store = CatalogCLI.store(args)
-        guard store.exists else { throw CatalogError.noCatalog(path: store.root.path) }
+        let store = try CatalogCLI.existingStore(args)
         let was: Approval? = try store.update { manifest in
             guard let i = manifest.announcements.firstIndex(where: { $0.id == id }) else { throw CatalogError.unknownAnnouncement(id: id) }
             defer { manifest.announcements[i].approval = nil }
