@@ -44,6 +44,12 @@ pid=$!
 for _ in $(seq 100); do grep -q '"transfersInProgress" : 4' "$T/s2/live.json" 2>/dev/null && break; sleep 0.1; done
 "$PSA" status --state-dir "$T/s2" > "$T/live.txt"
 check "status while running shows 4 transfers" grep -q "Transfers in progress: 4 (up to 4 per adapter)" "$T/live.txt"
+cp "$T/cfg.json" "$T/cfg.good"
+echo '{"scanSeconds": "soon"}' > "$T/cfg.json"
+kill -HUP $pid
+for _ in $(seq 50); do grep -q 'keeping the running settings' "$T/err2" && break; sleep 0.1; done
+check "SIGHUP with a broken config: error logged, running settings kept" grep -q "reload requested: config .*'scanSeconds' must be a number.*keeping the running settings" "$T/err2"
+cp "$T/cfg.good" "$T/cfg.json"
 sed -i 's/"announcements": \["en-sample-helpline-announcement"\]/"languages": ["en"]/' "$T/cfg.json"
 kill -HUP $pid
 for _ in $(seq 50); do grep -q 'reload requested: campaign' "$T/err2" && break; sleep 0.1; done
