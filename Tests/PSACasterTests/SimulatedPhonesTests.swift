@@ -138,6 +138,27 @@ final class SimulatedPhonesTests: XCTestCase {
         XCTAssertTrue(logs.all.contains { $0.contains("stopped by shutdown") }, logs.all.joined(separator: "\n"))
     }
 
+    func testACatalogEditedWhileRunningIsPickedUpWithoutASignal() throws {
+        let (catalog, _) = try makeCatalog()
+        let sim = try PhoneSimulation(spec: try SimulationSpec.parse("accept=2,decide=0.05,scan=0.05,dir=\(dir)/phones"))
+        let service = try makeService(sim, catalog: catalog)
+        sim.start()
+        service.start()
+        XCTAssertTrue(ServiceFixtures.waitUntil(10) { service.stats.snapshot.totals.delivered == 2 })
+        // What `psacaster approve` does: a new manifest replaces the old one.
+        var manifest = try CatalogManifest.jsonDecoder.decode(CatalogManifest.self, from: Data(contentsOf: URL(fileURLWithPath: catalog + "/catalog.json")))
+        let i = manifest.announcements.firstIndex { $0.id == "draft-en" }!
+        manifest.announcements[i].approval = Approval(by: "reviewer", at: Date())
+        try AtomicFile.write(try CatalogManifest.jsonEncoder.encode(manifest), to: catalog + "/catalog.json")
+        XCTAssertTrue(ServiceFixtures.waitUntil(15) { sim.phones.allSatisfy { p in sim.read(p) { $0.received.count } == 3 } }, sim.summary())
+        service.stop()
+        sim.stop()
+        for p in sim.phones {
+            XCTAssertEqual(sim.read(p) { $0.received.map(\.name) }, ["helpline-en.opus", "rights-en.opus", "draft-en.opus"], "only the new one the second time")
+        }
+        XCTAssertTrue(logs.all.contains { $0.contains("catalog changed: campaign 'test' with 3 announcement(s)") }, logs.all.joined(separator: "\n"))
+    }
+
     func testSpecMistakesAreClear() {
         XCTAssertThrowsError(try SimulationSpec.parse("acept=3")) { XCTAssertTrue("\($0)".contains("did you mean 'accept'"), "\($0)") }
         XCTAssertThrowsError(try SimulationSpec.parse("decide=5-1"))

@@ -18,10 +18,15 @@ final class ServiceLog: @unchecked Sendable {
     private let lock = NSLock()
     private let sink: (String) -> Void
     private var warnedOnce: Set<String> = []
-    var minimum: Level
+    private var level: Level
+    /// Changed by a reload while other threads log: guarded by the lock.
+    var minimum: Level {
+        get { lock.lock(); defer { lock.unlock() }; return level }
+        set { lock.lock(); level = newValue; lock.unlock() }
+    }
 
     init(minimum: Level = .info, sink: @escaping (String) -> Void = ServiceLog.stderrSink) {
-        self.minimum = minimum
+        self.level = minimum
         self.sink = sink
     }
 
@@ -31,7 +36,7 @@ final class ServiceLog: @unchecked Sendable {
 
     func log(_ level: Level, _ message: String) {
         lock.lock(); defer { lock.unlock() }
-        guard level >= minimum else { return }
+        guard level >= self.level else { return }
         sink(level == .info ? message : "\(level.name): \(message)")
     }
 
