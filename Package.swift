@@ -31,7 +31,7 @@ let package = Package(
                 dependencies: ["COpus", "COgg", "CSndfile", "CSoxr", "CEbur128"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "OBEXPush", dependencies: ["CBluetooth"]),
-        .target(name: "BlueZ", dependencies: ["CBluetooth"]),
+        .target(name: "BlueZ", dependencies: ["CBluetooth", "OBEXPush"]),
         .executableTarget(name: "PSACaster",
                           dependencies: ["AudioEncode", "OBEXPush", "BlueZ", "CALSA", "CCrypto"]),
 

@@ -47,11 +47,11 @@ if [ "${1:-}" != "--runtime" ]; then
         echo "setup: creating Python venv $VENV"
         python3 -m venv "$VENV"
     fi
-    for spec in PyOBEX; do
-        "$VENV/bin/python" -m pip show "$spec" >/dev/null 2>&1 || {
-            echo "setup: pip installing $spec into $VENV"
-            "$VENV/bin/python" -m pip install -q "$spec"
-        }
-    done
+    # PyOBEX declares PyBluez, which no longer builds; we use PyOBEX only on
+    # plain sockets (TCP), so it is installed without its dependencies.
+    "$VENV/bin/python" -m pip show PyOBEX >/dev/null 2>&1 || {
+        echo "setup: pip installing PyOBEX (without PyBluez) into $VENV"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps "PyOBEX==0.31"
+    }
 fi
 echo "setup: done"

@@ -1,1 +1,0 @@
-// BlueZ module: see the issue that builds it.

@@ -1,1 +1,0 @@
-// Tests for BlueZ: see its issue.
