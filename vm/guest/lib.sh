@@ -69,7 +69,7 @@ drop_link_when_receiving() {
           for f in "$dir"/*; do
               size=$(stat -c %s "$f" 2>/dev/null) || continue
               [ "$size" -ge "$min" ] && {
-                  phone_power "$n" off; now > "$VM_STATE/dropped-at"
+                  now > "$VM_STATE/dropped-at"; phone_power "$n" off
                   log "phone $n powered off mid-transfer at $size bytes"; exit 0; }
           done
           sleep 0.05

@@ -72,6 +72,7 @@ for f in "${VM_SCENARIOS[@]}"; do
     name=$(basename "$f" .sh)
     mkdir -p "$VM_OUT/scenarios/$name"
     rm -f /run/psa-vm/fail-reason
+    : > "$AGENT_LOG"        # decisions counts this scenario's pushes only
     log "---- scenario $name"
     T0=$(now)
     SCENARIO=$name SCENARIO_OUT=$VM_OUT/scenarios/$name timeout -k 5 "${VM_SCENARIO_TIMEOUT:-300}" \
@@ -87,6 +88,7 @@ for f in "${VM_SCENARIOS[@]}"; do
         echo "SCENARIO $name FAIL $(elapsed "$T0" "$T1")s: $why" >> "$VM_OUT/result.env"
         RC=1
     fi
+    cp "$AGENT_LOG" "$VM_OUT/scenarios/$name/agent-decisions.log" 2>/dev/null
     log "---- scenario $name: $(tail -n 1 "$VM_OUT/result.env")"
     [ "$f" = "${VM_SCENARIOS[-1]}" ] || restore_phones
 done
