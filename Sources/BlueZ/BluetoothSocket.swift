@@ -32,8 +32,11 @@ final class BluetoothSocket {
         return Array(buffer[0..<n])
     }
 
+    /// Sends one packet. Only a negative return is an error: for a command it
+    /// refuses (e.g. an unprivileged mgmt socket), the kernel returns 0 and
+    /// queues a status event with the reason, which the caller reads.
     func send(_ bytes: [UInt8], operation: String, adapter: String? = nil) throws {
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        if n != bytes.count { throw BlueZError.from(errno: errno, operation: operation, adapter: adapter) }
+        if n < 0 { throw BlueZError.from(errno: errno, operation: operation, adapter: adapter) }
     }
 }

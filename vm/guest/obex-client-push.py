@@ -39,11 +39,21 @@ opts = {"Target": "opp", "Source": source}
 if channel:
     opts["Channel"] = dbus.Byte(channel)
 t0 = time.monotonic()
-try:
-    session = client.CreateSession(dest, opts, timeout=timeout)
-except dbus.exceptions.DBusException as e:
-    print("status error (session: %s)" % e.get_dbus_message(), flush=True)
-    sys.exit(1)
+session = None
+for attempt in (1, 2):
+    try:
+        session = client.CreateSession(dest, opts, timeout=timeout)
+        break
+    except dbus.exceptions.DBusException as e:
+        # Right after a fresh pairing the receiving kernel may refuse the
+        # channel (security block: it has not read the new key size yet);
+        # one retry on the still-encrypted link succeeds. Same as psacaster.
+        if attempt == 1 and "Connection refused" in (e.get_dbus_message() or ""):
+            print("session refused; retrying once", flush=True)
+            time.sleep(0.5)
+            continue
+        print("status error (session: %s)" % e.get_dbus_message(), flush=True)
+        sys.exit(1)
 opp = dbus.Interface(bus.get_object("org.bluez.obex", session), "org.bluez.obex.ObjectPush1")
 try:
     transfer, _ = opp.SendFile(path)
