@@ -6,7 +6,7 @@ import OBEXPush
 /// deadline. What `push --to` and the broadcast service use.
 public enum ObjectPushConnector {
     public struct Link {
-        public let transport: RFCOMMTransport
+        public let transport: SocketTransport
         public let channel: UInt8
         /// Seconds spent in SDP (0 when the channel was given) and in the RFCOMM connect.
         public let sdpSeconds: Double
@@ -23,7 +23,7 @@ public enum ObjectPushConnector {
         let ch = try channel ?? ObjectPushChannelLookup.channel(for: device, adapter: adapter, deadline: deadline)
         let t1 = Deadline.now()
         var attempts = 0
-        var transport: RFCOMMTransport?
+        var transport: SocketTransport?
         while transport == nil {
             attempts += 1
             do {

@@ -62,8 +62,8 @@ final class BluetoothErrorTests: XCTestCase {
 
     func testLinkDropIsClosedOtherErrorsKeepTheirErrno() {
         for e in [ECONNRESET, ETIMEDOUT, EHOSTDOWN, ENOTCONN, EPIPE] {
-            XCTAssertEqual(RFCOMMTransport.linkError(e, operation: "read"), .closed)
+            XCTAssertEqual(SocketTransport.linkError(e, operation: "read"), .closed)
         }
-        XCTAssertEqual(RFCOMMTransport.linkError(EBADF, operation: "read"), .system(operation: "read", errno: EBADF))
+        XCTAssertEqual(SocketTransport.linkError(EBADF, operation: "read"), .system(operation: "read", errno: EBADF))
     }
 }

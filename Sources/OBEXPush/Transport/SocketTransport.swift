@@ -42,7 +42,7 @@ public final class SocketTransport: Transport {
     }
 
     /// Waits until `events` is ready, the deadline passes, or interrupt().
-    private func wait(for events: Int16, deadline: Deadline) throws {
+    func wait(for events: Int16, deadline: Deadline) throws {
         while true {
             let fd = try usableDescriptor()
             let remaining = deadline.remainingMilliseconds
@@ -71,8 +71,7 @@ public final class SocketTransport: Transport {
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLIN), deadline: deadline)
-            case ECONNRESET, ENOTCONN, EPIPE, ETIMEDOUT, EHOSTDOWN, EHOSTUNREACH, ECONNABORTED: throw TransportError.closed
-            case let e: throw TransportError.system(operation: "read", errno: e)
+            case let e: throw Self.linkError(e, operation: "read")
             }
         }
     }
@@ -88,9 +87,19 @@ public final class SocketTransport: Transport {
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLOUT), deadline: deadline)
-            case ECONNRESET, ENOTCONN, EPIPE, ETIMEDOUT, EHOSTDOWN, EHOSTUNREACH, ECONNABORTED: throw TransportError.closed
-            case let e: throw TransportError.system(operation: "write", errno: e)
+            case let e: throw Self.linkError(e, operation: "write")
             }
+        }
+    }
+
+    /// Errors that mean the peer or the radio link went away are `.closed`
+    /// (what the protocol layer calls "link lost"); anything else keeps its errno.
+    public static func linkError(_ e: Int32, operation: String) -> TransportError {
+        switch e {
+        case ECONNRESET, ECONNABORTED, ENOTCONN, EPIPE, ETIMEDOUT, EHOSTDOWN, EHOSTUNREACH, ENETDOWN:
+            return .closed
+        default:
+            return .system(operation: operation, errno: e)
         }
     }
 

@@ -71,7 +71,7 @@ enum ReceiveCommand: Command {
         let end = seconds.map { Deadline.after(seconds: $0) } ?? .distantFuture
         var refusedCount = 0
         while receiveStopRequested == 0, !end.hasPassed {
-            let connection: (transport: RFCOMMTransport, peer: String)
+            let connection: (transport: SocketTransport, peer: String)
             do {
                 connection = try listener.accept(deadline: min(end, .after(seconds: 0.5)))
             } catch TransportError.timedOut {
