@@ -1,48 +1,21 @@
 import Foundation
 
-/// Writes a whole file so that a power cut leaves either the old or the new
-/// version, never a torn one: temporary file in the same directory, fsync,
-/// rename over the target, fsync the directory.
+/// The service's state files (stats.json, live.json) are replaced the way the
+/// catalog's are (`DurableFile`: temp file, fsync, rename, folder fsync), so a
+/// power cut leaves the old or the new version, never a torn one. Only the
+/// wording of a failure differs: it is about the service's state, not the catalog.
 enum AtomicFile {
-    enum WriteError: Error, CustomStringConvertible {
-        case system(path: String, step: String, errno: Int32)
-        var description: String {
-            switch self {
-            case .system(let path, let step, let e):
-                return "cannot write \(path) (\(step)): \(String(cString: strerror(e)))"
-            }
-        }
-        var isDiskFull: Bool {
-            if case .system(_, _, let e) = self { return e == ENOSPC || e == EDQUOT }
-            return false
-        }
+    struct WriteError: Error, CustomStringConvertible {
+        let path: String
+        let step: String
+        let errno: Int32
+        var description: String { "cannot write \(path) (\(step)): \(String(cString: strerror(errno)))" }
+        var isDiskFull: Bool { errno == ENOSPC || errno == EDQUOT }
     }
 
-    static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = "\(path).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw WriteError.system(path: path, step: "create", errno: errno) }
-        var ok = false
-        defer { if !ok { unlink(tmp) } }
-        var failure: WriteError?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .system(path: path, step: "write", errno: errno); return
-                }
-                offset += n
-            }
+    static func write(_ data: Data, to path: String) throws {
+        try DurableFile.write(data, to: URL(fileURLWithPath: path)) { code, step, _ in
+            WriteError(path: path, step: step, errno: code)
         }
-        if failure == nil, fsync(fd) != 0 { failure = .system(path: path, step: "fsync", errno: errno) }
-        close(fd)
-        if let failure { throw failure }
-        guard rename(tmp, path) == 0 else { throw WriteError.system(path: path, step: "rename", errno: errno) }
-        ok = true
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
 }
