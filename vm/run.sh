@@ -13,6 +13,7 @@
 #   --debug        bluetoothd/obexd debug logs (-d)
 #   --clean        drop the cached kernel and initramfs first
 # env: PSACASTER_VM_WORK  work/cache dir (default vm/work in this checkout)
+#      PSACASTER_VM_OUT   results dir (default $WORK/out), so several runs keep their evidence
 # Results: $WORK/out/ (result.env, summary.txt, scenarios/NAME.log, daemon logs,
 # hci.btsnoop). Exit 0 when every scenario passed, 1 when one failed, 2 usage,
 # 3+ harness failure.
@@ -128,7 +129,7 @@ if [ ! -f "$WORK/initramfs.gz" ] || [ "$(cat "$WORK/initramfs.stamp" 2>/dev/null
 fi
 
 # ------------------------------------------------ run description for the guest
-OUT=$WORK/out
+OUT=${PSACASTER_VM_OUT:-$WORK/out}
 rm -rf "$OUT"; mkdir -p "$OUT/scenarios"
 {
     echo "VM_REPO=$(printf %q "$REPO")"

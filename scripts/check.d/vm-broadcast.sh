@@ -4,4 +4,4 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 [ -x .build/debug/psacaster ] || swift build >/dev/null 2>&1 || { echo "vm-broadcast: swift build failed"; exit 1; }
-exec vm/run.sh --phones 5 broadcast
+PSACASTER_VM_OUT="$PWD/vm/work/out-broadcast" exec vm/run.sh --phones 5 broadcast

@@ -70,7 +70,9 @@ sys.exit(not (s['running'] and t['delivered']==1 and t['declined']==1 and t['fai
 obexd_stop
 phone_discoverable 4 on
 wait_for 90 sh -c "grep -q 'cannot receive' service.log" || fail "phone 4 not recognised as unable to receive"
-status_json status2.json
+# the counts reach stats.json at the next flush (statsFlushSeconds), not with the log line
+counted() { status_json "$1" && [ "$(count "$1" "$2")" -ge "$3" ]; }
+wait_for 15 counted status2.json cannotReceive 1 || log "cannotReceive not counted within 15 s"
 check "status: one phone cannot receive" test "$(count status2.json cannotReceive)" = 1
 obexd_start || fail "obexd did not come back"
 
